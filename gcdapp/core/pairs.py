@@ -1,0 +1,48 @@
+"""The pair array: a compact ``(n, 2)`` numpy array of integers.
+
+Pairs live in an ``int64`` array when every value fits, which keeps a million
+pairs at 16 MB. Larger integers (up to the parser's digit limit) fall back to
+an ``object`` array of Python ints.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+
+INT64_MIN = -(2**63)
+INT64_MAX = 2**63 - 1
+
+
+def fits_int64(value: int) -> bool:
+    return INT64_MIN <= value <= INT64_MAX
+
+
+def as_pairs(pairs: Iterable[tuple[int, int]] | np.ndarray) -> np.ndarray:
+    """Return ``pairs`` as an ``(n, 2)`` array, int64 when every value fits."""
+    if isinstance(pairs, np.ndarray):
+        if pairs.ndim != 2 or pairs.shape[1] != 2:
+            if pairs.size == 0:
+                return np.empty((0, 2), dtype=np.int64)
+            raise ValueError(f"pairs must have shape (n, 2), got {pairs.shape}")
+        if pairs.dtype == np.int64 or pairs.dtype == object:
+            return pairs
+        if np.issubdtype(pairs.dtype, np.integer):
+            return pairs.astype(np.int64)
+        raise ValueError(f"pairs must be integers, got dtype {pairs.dtype}")
+    items = [(int(a), int(b)) for a, b in pairs]
+    if not items:
+        return np.empty((0, 2), dtype=np.int64)
+    if all(fits_int64(a) and fits_int64(b) for a, b in items):
+        return np.array(items, dtype=np.int64)
+    out = np.empty((len(items), 2), dtype=object)
+    for i, (a, b) in enumerate(items):
+        out[i, 0] = a
+        out[i, 1] = b
+    return out
+
+
+def pairs_to_list(pairs: np.ndarray) -> list[tuple[int, int]]:
+    """Python ints, as tuples (for display, JSON and tests)."""
+    return [(int(a), int(b)) for a, b in pairs.tolist()]
