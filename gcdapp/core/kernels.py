@@ -1,7 +1,8 @@
 """GCD kernels and the domain each one accepts.
 
 Every kernel is a module-level function of one ``(a, b)`` pair, so that it can
-be pickled by reference and run in a worker process.
+be pickled by reference and run in a worker process. Worker processes import
+this module, so it uses the standard library only.
 """
 
 from __future__ import annotations
@@ -9,8 +10,10 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:  # workers import this module: keep it free of numpy
+    import numpy as np
 
 
 def bruteforce(pair):
@@ -73,11 +76,11 @@ class Kernel:
             return f"{self.name} needs a ≥ 1 and b ≥ 1"
         return None
 
-    def check(self, pairs: np.ndarray, limit: int | None = 100) -> list[DomainIssue]:
+    def check(self, pairs: "np.ndarray", limit: int | None = 100) -> list[DomainIssue]:
         """Pairs outside the domain, in row order (at most ``limit`` of them)."""
         if not self.positive_only or len(pairs) == 0:
             return []
-        bad_rows = np.flatnonzero((pairs < 1).any(axis=1))
+        bad_rows = (pairs < 1).any(axis=1).nonzero()[0]
         if limit is not None:
             bad_rows = bad_rows[:limit]
         issues = []

@@ -1,0 +1,1 @@
+"""The command-line runner. It uses only :mod:`gcdapp.core`."""

@@ -1,0 +1,105 @@
+"""``gcdapp-cli``: argument parsing and dispatch to the sub-commands."""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import sys
+
+from gcdapp import __version__
+from gcdapp.core.backends import BACKENDS, ProcessBackend
+from gcdapp.core.kernels import KERNELS
+from gcdapp.core.presets import PRESETS
+
+EXIT_OK = 0
+EXIT_RUN_FAILED = 1
+EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130
+
+
+def _chunksize(text: str):
+    if text == "auto":
+        return "auto"
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not 'auto' or a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"chunk size must be ≥ 1, got {value}")
+    return value
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be ≥ 1, got {value}")
+    return value
+
+
+def _modes(text: str) -> list[str]:
+    modes = [m.strip() for m in text.split(",") if m.strip()]
+    unknown = [m for m in modes if m not in BACKENDS]
+    if unknown or not modes:
+        raise argparse.ArgumentTypeError(
+            f"unknown mode {', '.join(unknown) or text!r}; choose from {', '.join(BACKENDS)}"
+        )
+    return list(dict.fromkeys(modes))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="gcdapp-cli",
+        description="Run gcd over integer pairs serially, on threads or on processes, and time it.",
+    )
+    parser.add_argument("--version", action="version", version=f"gcdapp {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = commands.add_parser(
+        "run",
+        help="run a workload and report timings",
+        description="Run gcd over pairs in one or more modes and report wall times.",
+    )
+    source = run.add_mutually_exclusive_group()
+    source.add_argument(
+        "input", nargs="?", metavar="INPUT",
+        help="a pair list (lines, CSV, JSON or a Python list); '-' reads standard input",
+    )
+    source.add_argument("--preset", choices=sorted(PRESETS), help="a built-in pair list")
+    source.add_argument("--generate", type=_positive, metavar="N", help="N random pairs")
+    run.add_argument("--digits", type=_positive, default=7, metavar="D",
+                     help="digits per generated integer (default 7)")
+    run.add_argument("--seed", type=int, default=0, metavar="S",
+                     help="random seed for --generate (default 0)")
+    run.add_argument("--mode", type=_modes, default=["processes"], metavar="MODES",
+                     help=f"comma-separated modes: {', '.join(BACKENDS)} (default processes)")
+    run.add_argument("--workers", type=_positive, default=None, metavar="N",
+                     help="worker threads or processes (default: usable cores)")
+    run.add_argument("--kernel", choices=list(KERNELS), default="bruteforce",
+                     help="gcd implementation (default bruteforce)")
+    run.add_argument("--chunksize", type=_chunksize, default="auto", metavar="N|auto",
+                     help="pairs per task; 1 is the seed's pool.map (default auto)")
+    run.add_argument("--start-method", choices=ProcessBackend().start_methods(), default=None,
+                     help="how worker processes start (default forkserver where available, else spawn)")
+    run.add_argument("--repeat", type=_positive, default=1, metavar="R",
+                     help="runs per mode; the report gives median, min and max (default 1)")
+    run.add_argument("--json", metavar="PATH|-", default=None,
+                     help="also write the measurements as JSON to PATH, or '-' for standard output")
+    run.add_argument("--quiet", "-q", action="store_true", help="no progress on standard error")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    multiprocessing.freeze_support()
+    args = build_parser().parse_args(argv)
+    if args.command == "run":
+        from gcdapp.cli.run import run_command
+
+        return run_command(args)
+    return EXIT_BAD_INPUT  # pragma: no cover - argparse requires a command
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,64 @@
+"""Turning run results into a text table and JSON records."""
+
+from __future__ import annotations
+
+import platform
+
+from gcdapp import __version__
+from gcdapp.core.events import RunResult
+from gcdapp.core.stats import Summary
+
+
+def mode_record(results: list[RunResult]) -> dict:
+    """One mode's repeats as a JSON-ready dict."""
+    info = results[0].info
+    walls = Summary.of([r.wall_s for r in results])
+    startups = Summary.of([r.startup_s for r in results])
+    return {
+        "mode": info.mode,
+        "workers": info.workers,
+        "kernel": info.kernel,
+        "chunksize": info.chunksize,
+        "start_method": info.start_method,
+        "n_pairs": info.n_pairs,
+        "n_tasks": info.n_tasks,
+        "results": results[0].result_list(),
+        "wall_s": walls.median,
+        "min_s": walls.min,
+        "max_s": walls.max,
+        "runs": [r.wall_s for r in results],
+        "startup_s": startups.median,
+        "startup_runs": [r.startup_s for r in results],
+        "python": platform.python_version(),
+        "gcdapp": __version__,
+    }
+
+
+def _seconds(value: float) -> str:
+    return f"{value:.3f} s"
+
+
+def format_table(records: list[dict]) -> str:
+    """A plain-text table, one row per mode."""
+    headers = ["mode", "workers", "chunk", "wall (median)", "min", "max", "start-up", "speedup"]
+    rows = []
+    for r in records:
+        speedup = r.get("speedup")
+        rows.append([
+            r["mode"],
+            str(r["workers"]),
+            str(r["chunksize"]),
+            _seconds(r["wall_s"]),
+            _seconds(r["min_s"]),
+            _seconds(r["max_s"]),
+            _seconds(r["startup_s"]),
+            "—" if speedup is None else f"{speedup:.2f}×",
+        ])
+    widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(headers)]
+
+    def line(cells):
+        return "  ".join(
+            c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths))
+        )
+
+    return "\n".join([line(headers), line(["─" * w for w in widths]), *map(line, rows)])

@@ -1,0 +1,422 @@
+"""The engine: submits GCD work to a backend's executor and streams completed
+tasks, in completion order, to an observer.
+
+A :class:`Run` is used once: build it (which validates everything and raises
+:class:`RunSetupError` with every problem), call :meth:`Run.execute` on the
+thread that should drive the pool, and call :meth:`Run.cancel` from any other
+thread to stop it.
+"""
+
+from __future__ import annotations
+
+import math
+import queue
+import threading
+from array import array
+from concurrent.futures import CancelledError, Executor, Future
+from concurrent.futures.process import BrokenProcessPool
+from time import perf_counter_ns
+
+import numpy as np
+
+from gcdapp.core.backends import Backend, get_backend
+from gcdapp.core.events import (
+    NullObserver,
+    RunInfo,
+    RunObserver,
+    RunResult,
+    RunSpec,
+    Status,
+    TaskBatch,
+)
+from gcdapp.core.kernels import Kernel, get_kernel
+from gcdapp.core.pairs import as_pairs
+from gcdapp.core.system import usable_cores
+from gcdapp.core.tasks import ChunkOutcome, run_chunk, warm_up
+
+MAX_WORKERS = 256
+#: ``auto`` never makes a task larger than this many pairs.
+MAX_AUTO_CHUNK = 10_000
+#: Observers receive at most this many batches a second.
+DEFAULT_FLUSH_INTERVAL = 1 / 30
+_WAKE = object()
+
+
+class RunSetupError(ValueError):
+    """A run that cannot start; ``problems`` holds one sentence each."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+def auto_chunksize(n_pairs: int, workers: int, kernel: Kernel) -> int:
+    """Pairs per task for ``chunksize='auto'``.
+
+    Aims at several tasks per worker (so the load balances and progress
+    streams), and for cheap kernels at tasks big enough that pickling and
+    dispatch stay small next to compute.
+    """
+    tasks_per_worker = 64 if kernel.heavy else 8
+    size = math.ceil(n_pairs / max(1, workers * tasks_per_worker))
+    return max(1, min(MAX_AUTO_CHUNK, size))
+
+
+def check_run(pairs: np.ndarray, spec: RunSpec, kernel: Kernel | None = None) -> list[str]:
+    """Every reason ``spec`` cannot run on ``pairs`` (empty when it can)."""
+    problems: list[str] = []
+    try:
+        backend = get_backend(spec.mode)
+    except ValueError as exc:
+        return [str(exc)]
+    reason = backend.unavailable_reason()
+    if reason:
+        problems.append(f"{backend.title} mode is unavailable: {reason}")
+    if kernel is None:
+        try:
+            kernel = get_kernel(spec.kernel)
+        except ValueError as exc:
+            problems.append(str(exc))
+    if spec.workers is not None and not 1 <= spec.workers <= MAX_WORKERS:
+        problems.append(f"workers must be between 1 and {MAX_WORKERS}, got {spec.workers}")
+    if spec.chunksize != "auto" and (
+        not isinstance(spec.chunksize, int) or spec.chunksize < 1
+    ):
+        problems.append(f"chunk size must be 'auto' or a whole number ≥ 1, got {spec.chunksize!r}")
+    if spec.start_method is not None and backend.out_of_process:
+        if spec.start_method not in backend.start_methods():
+            problems.append(
+                f"start method {spec.start_method!r} is not available here; "
+                f"choose one of {', '.join(backend.start_methods())}"
+            )
+    if len(pairs) == 0:
+        problems.append("there are no pairs to run")
+    elif kernel is not None:
+        issues = kernel.check(pairs, limit=6)
+        if issues:
+            total = len(kernel.check(pairs, limit=None)) if len(issues) > 5 else len(issues)
+            problems.extend(str(issue) for issue in issues[:5])
+            if total > 5:
+                problems.append(f"… and {total - 5} more pairs outside {kernel.name}'s domain")
+    return problems
+
+
+def _encode_chunk(chunk: np.ndarray) -> array | list:
+    """A chunk as it travels to a worker: raw int64 bytes when possible."""
+    if chunk.dtype == np.int64:
+        out = array("q")
+        out.frombytes(np.ascontiguousarray(chunk).tobytes())
+        return out
+    return [(int(a), int(b)) for a, b in chunk.tolist()]
+
+
+class _TaskLog:
+    """Completed tasks, in compact growable arrays."""
+
+    def __init__(self):
+        self.start = array("q")
+        self.count = array("q")
+        self.t_start = array("d")
+        self.t_end = array("d")
+        self.lane = array("i")
+
+    def __len__(self):
+        return len(self.start)
+
+    def append(self, start, count, t_start, t_end, lane):
+        self.start.append(start)
+        self.count.append(count)
+        self.t_start.append(t_start)
+        self.t_end.append(t_end)
+        self.lane.append(lane)
+
+    def batch(self, begin: int, lanes: tuple[str, ...], results: np.ndarray) -> TaskBatch:
+        """Tasks ``begin:`` as a batch, with the results of their pairs."""
+        start = np.frombuffer(self.start, dtype=np.int64)[begin:].copy()
+        count = np.frombuffer(self.count, dtype=np.int64)[begin:].copy()
+        total = int(count.sum())
+        if total:
+            offsets = np.cumsum(count) - count
+            pair_index = np.repeat(start - offsets, count) + np.arange(total)
+        else:
+            pair_index = np.empty(0, dtype=np.int64)
+        return TaskBatch(
+            start=start,
+            count=count,
+            t_start=np.frombuffer(self.t_start, dtype=np.float64)[begin:].copy(),
+            t_end=np.frombuffer(self.t_end, dtype=np.float64)[begin:].copy(),
+            lane=np.frombuffer(self.lane, dtype=np.int32)[begin:].copy(),
+            lanes=lanes,
+            pair_index=pair_index,
+            gcd=results[pair_index],
+        )
+
+
+class Run:
+    """One execution of a kernel over pairs on a backend."""
+
+    def __init__(
+        self,
+        pairs,
+        spec: RunSpec = RunSpec(),
+        observer: RunObserver | None = None,
+        *,
+        kernel: Kernel | None = None,
+        flush_interval: float = DEFAULT_FLUSH_INTERVAL,
+    ):
+        self.pairs = as_pairs(pairs)
+        problems = check_run(self.pairs, spec, kernel)
+        if problems:
+            raise RunSetupError(problems)
+        self.spec = spec
+        self.kernel = kernel or get_kernel(spec.kernel)
+        self.backend: Backend = get_backend(spec.mode)
+        self.observer = observer or NullObserver()
+        self.flush_interval = flush_interval
+        workers = self.backend.fixed_workers or spec.workers or usable_cores()
+        n = len(self.pairs)
+        chunksize = (
+            auto_chunksize(n, workers, self.kernel)
+            if spec.chunksize == "auto"
+            else int(spec.chunksize)
+        )
+        start_method = None
+        if self.backend.out_of_process:
+            start_method = spec.start_method or self.backend.default_start_method()
+        self.info = RunInfo(
+            mode=self.backend.name,
+            kernel=self.kernel.name,
+            workers=workers,
+            chunksize=chunksize,
+            start_method=start_method,
+            n_pairs=n,
+            n_tasks=math.ceil(n / chunksize),
+        )
+        self._cancel = threading.Event()
+        self._completions: queue.SimpleQueue = queue.SimpleQueue()
+        self._started = False
+
+    # -- control from other threads ------------------------------------
+    def cancel(self) -> None:
+        """Stop the run as soon as possible. Safe from any thread."""
+        self._cancel.set()
+        self._completions.put(_WAKE)
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    # -- the run ---------------------------------------------------------
+    def execute(self) -> RunResult:
+        """Run to completion, failure or cancellation; never raises for
+        those. Returns everything that completed."""
+        if self._started:
+            raise RuntimeError("a Run executes once; build a new one")
+        self._started = True
+        info = self.info
+        t0 = perf_counter_ns()
+        self._t0 = t0
+        n = info.n_pairs
+        self._results = np.zeros(n, dtype=object if self.pairs.dtype == object else np.int64)
+        self._done = np.zeros(n, dtype=bool)
+        self._log = _TaskLog()
+        self._lanes: dict[tuple[int, str], int] = {}
+        self._lane_labels: list[str] = []
+        self._flushed = 0
+        self._inflight: dict[Future, tuple[int, int]] = {}
+        self.observer.run_started(info)
+
+        status: Status = "completed"
+        error = None
+        failed_pairs: list[int] = []
+        startup_ns = 0
+        clean = False
+        executor: Executor | None = None
+        self._executor = None
+        try:
+            executor = self._executor = self.backend.create(info.workers, info.start_method)
+            ready = self._warm_up(executor)
+            startup_ns = perf_counter_ns() - t0
+            self.observer.pool_ready(startup_ns / 1e9)
+            if ready:
+                status, error, failed_pairs = self._compute(executor)
+            else:
+                status = "cancelled"
+            clean = True
+        except BrokenProcessPool as exc:
+            status, error = "failed", self._broken_pool_message(executor, exc, [])
+            clean = True
+        except Exception as exc:  # e.g. a pool that cannot start
+            status, error = "failed", f"the run could not start: {type(exc).__name__}: {exc}"
+            clean = True
+        finally:
+            # Anything but a clean finish (including KeyboardInterrupt passing
+            # through) stops the workers instead of waiting for them.
+            if executor is not None:
+                self.backend.stop(executor, terminate=status != "completed" or not clean)
+        if self.cancelled and status == "completed" and not self._done.all():
+            status = "cancelled"
+        wall_ns = perf_counter_ns() - t0
+        self._flush()
+        result = RunResult(
+            info=info,
+            status=status,
+            results=self._results,
+            done=self._done,
+            tasks=self._log.batch(0, tuple(self._lane_labels), self._results),
+            wall_s=wall_ns / 1e9,
+            startup_s=startup_ns / 1e9,
+            error=error,
+            failed_pairs=failed_pairs,
+        )
+        self.observer.run_finished(result)
+        return result
+
+    def _warm_up(self, executor: Executor) -> bool:
+        """Start every worker before the clock for compute starts.
+
+        Returns False when cancelled meanwhile."""
+        if self.backend.fixed_workers == 1 and not self.backend.out_of_process:
+            return not self.cancelled
+        futures = [executor.submit(warm_up) for _ in range(self.info.workers)]
+        for future in futures:
+            future.add_done_callback(self._completions.put)
+        pending = set(futures)
+        while pending:
+            item = self._completions.get()
+            if item is _WAKE:
+                if self.cancelled:
+                    return False
+                continue
+            pending.discard(item)
+            item.result()  # a pool that cannot start raises here
+        return not self.cancelled
+
+    def _submit_more(self, executor: Executor, next_task: int) -> int:
+        info = self.info
+        limit = self.backend.max_inflight(info.workers)
+        size = info.chunksize
+        while len(self._inflight) < limit and next_task < info.n_tasks and not self.cancelled:
+            begin = next_task * size
+            end = min(info.n_pairs, begin + size)
+            future = executor.submit(
+                run_chunk, self.kernel.func, begin, _encode_chunk(self.pairs[begin:end])
+            )
+            self._inflight[future] = (begin, end)
+            future.add_done_callback(self._completions.put)
+            next_task += 1
+        return next_task
+
+    def _compute(self, executor: Executor) -> tuple[Status, str | None, list[int]]:
+        info = self.info
+        next_task = self._submit_more(executor, 0)
+        completed = 0
+        interval_ns = int(self.flush_interval * 1e9)
+        last_flush = perf_counter_ns()
+        while completed < info.n_tasks:
+            if self.cancelled:
+                return "cancelled", None, []
+            pending = len(self._log) > self._flushed
+            timeout = None
+            if pending:
+                timeout = max(0.0, (last_flush + interval_ns - perf_counter_ns()) / 1e9)
+            try:
+                item = self._completions.get(timeout=timeout)
+            except queue.Empty:
+                item = None
+            while item is not None:
+                if item is not _WAKE:
+                    begin, end = self._inflight.pop(item)
+                    failure = self._record(item, begin, end)
+                    if failure is not None:
+                        return failure
+                    completed += 1
+                try:
+                    item = self._completions.get_nowait()
+                except queue.Empty:
+                    item = None
+            next_task = self._submit_more(executor, next_task)
+            now = perf_counter_ns()
+            if now - last_flush >= interval_ns and len(self._log) > self._flushed:
+                self._flush()
+                last_flush = now
+        return "completed", None, []
+
+    def _record(self, future: Future, begin: int, end: int):
+        """Store one completed task; return a failure triple to end the run."""
+        try:
+            outcome: ChunkOutcome = future.result()
+        except CancelledError:
+            return "cancelled", None, []
+        except BrokenProcessPool as exc:
+            running = sorted(self._inflight.values()) + [(begin, end)]
+            running.sort()
+            return "failed", self._broken_pool_message(self._executor, exc, running), [
+                i for b, e in running[: self.info.workers] for i in range(b, e)
+            ][:20]
+        except Exception as exc:  # pickling problems and the like
+            return "failed", (
+                f"the task for {self._describe_range(begin, end)} failed: "
+                f"{type(exc).__name__}: {exc}"
+            ), list(range(begin, end))[:20]
+        values = outcome.results
+        k = len(values)
+        if k:
+            if isinstance(values, array):
+                self._results[begin : begin + k] = np.frombuffer(values, dtype=np.int64)
+            else:
+                if self._results.dtype != object:
+                    self._results = self._results.astype(object)
+                self._results[begin : begin + k] = values
+            self._done[begin : begin + k] = True
+        key = (outcome.pid, outcome.thread)
+        lane = self._lanes.get(key)
+        if lane is None:
+            lane = self._lanes[key] = len(self._lane_labels)
+            self._lane_labels.append(self.backend.lane_label(*key))
+        self._log.append(
+            begin,
+            k,
+            (outcome.t_start_ns - self._t0) / 1e9,
+            (outcome.t_end_ns - self._t0) / 1e9,
+            lane,
+        )
+        if outcome.error is not None:
+            bad = begin + k
+            a, b = (int(v) for v in self.pairs[bad])
+            return "failed", (
+                f"pair {bad + 1} ({a}, {b}) raised {outcome.error} "
+                f"in kernel {self.kernel.name}"
+            ), [bad]
+        return None
+
+    def _describe_range(self, begin: int, end: int) -> str:
+        shown = ", ".join(
+            f"pair {i + 1} ({int(self.pairs[i, 0])}, {int(self.pairs[i, 1])})"
+            for i in range(begin, min(end, begin + 3))
+        )
+        return shown + (f" and {end - begin - 3} more" if end - begin > 3 else "")
+
+    def _broken_pool_message(self, executor, exc, running) -> str:
+        detail = self.backend.describe_failure(executor) if executor is not None else ""
+        head = detail or "a worker process ended abruptly"
+        if running:
+            candidates = running[: self.info.workers]
+            where = "; ".join(self._describe_range(b, e) for b, e in candidates)
+            head += f" while computing one of: {where}"
+        return head + f". {self.n_done_text()}"
+
+    def n_done_text(self) -> str:
+        return f"{int(self._done.sum())} of {self.info.n_pairs} pairs had completed and are kept."
+
+    def _flush(self) -> None:
+        if len(self._log) <= self._flushed:
+            return
+        batch = self._log.batch(self._flushed, tuple(self._lane_labels), self._results)
+        self._flushed = len(self._log)
+        self.observer.tasks_completed(batch)
+
+
+def run_pairs(pairs, spec: RunSpec = RunSpec(), observer: RunObserver | None = None, **kw) -> RunResult:
+    """Build and execute a :class:`Run` in the calling thread."""
+    return Run(pairs, spec, observer, **kw).execute()

@@ -1,0 +1,114 @@
+"""The CLI, run as a real subprocess the way a user runs it."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from gcdapp.core.presets import SEED_NUMBERS, SEED_RESULTS
+
+
+def cli(*args, stdin=None, cwd=None):
+    return subprocess.run(
+        [sys.executable, "-m", "gcdapp.cli", *args],
+        input=stdin, capture_output=True, text=True, timeout=240, cwd=cwd,
+    )
+
+
+def test_seed_preset_in_three_modes_reports_speedup_and_json(tmp_path):
+    out = tmp_path / "runs.json"
+    proc = cli("run", "--preset", "seed", "--mode", "serial,threads,processes",
+               "--workers", "2", "--kernel", "euclid", "--repeat", "2", "--json", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert "speedup" in proc.stdout and "1.00×" in proc.stdout
+    records = json.loads(out.read_text())
+    assert [r["mode"] for r in records] == ["serial", "threads", "processes"]
+    for record in records:
+        for key in ("mode", "workers", "kernel", "chunksize", "n_pairs", "results",
+                    "wall_s", "runs", "startup_s"):
+            assert key in record
+        assert record["results"] == list(SEED_RESULTS)
+        assert len(record["runs"]) == 2
+        assert record["wall_s"] == pytest.approx(sorted(record["runs"])[0] / 2 + sorted(record["runs"])[1] / 2)
+        assert record["n_pairs"] == 10 and record["kernel"] == "euclid"
+    assert records[0]["speedup"] == 1.0
+
+
+def test_one_mode_writes_one_object_to_stdout():
+    proc = cli("run", "--preset", "seed", "--mode", "threads", "--chunksize", "1",
+               "--kernel", "bruteforce", "--json", "-")
+    assert proc.returncode == 0, proc.stderr
+    record = json.loads(proc.stdout)
+    assert record["mode"] == "threads" and record["chunksize"] == 1
+    assert record["results"] == list(SEED_RESULTS)
+
+
+def test_reads_a_file_and_stdin(tmp_path):
+    path = tmp_path / "pairs.csv"
+    path.write_text("a,b\n12,18\n7,21\n")
+    proc = cli("run", str(path), "--mode", "serial", "--kernel", "euclid", "--json", "-")
+    assert json.loads(proc.stdout)["results"] == [6, 7]
+    block = "NUMBERS = [\n" + "".join(f"    ({a}, {b}),\n" for a, b in SEED_NUMBERS) + "]\n"
+    proc = cli("run", "-", "--mode", "serial", "--kernel", "builtin", "--json", "-", stdin=block)
+    assert json.loads(proc.stdout)["results"] == list(SEED_RESULTS)
+
+
+def test_generate_is_reproducible():
+    args = ("run", "--generate", "50", "--digits", "6", "--seed", "9", "--mode", "serial",
+            "--kernel", "euclid", "--json", "-")
+    first, second = cli(*args), cli(*args)
+    assert json.loads(first.stdout)["results"] == json.loads(second.stdout)["results"]
+    assert json.loads(first.stdout)["n_pairs"] == 50
+
+
+def test_bad_input_exits_2_with_line_numbers_and_no_results(tmp_path):
+    proc = cli("run", "-", "--mode", "serial", "--json", "-", stdin="1,2\n3,x\n4 5 6\n")
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    assert "line 2: 'x' is not an integer" in proc.stderr
+    assert "line 3: expected 2 integers, found 3" in proc.stderr
+
+
+def test_domain_errors_exit_2():
+    proc = cli("run", "-", "--mode", "serial", "--kernel", "bruteforce", stdin="0,4\n3,9\n")
+    assert proc.returncode == 2
+    assert "pair 1 (0, 4): bruteforce needs a ≥ 1 and b ≥ 1" in proc.stderr
+
+
+def test_missing_file_and_bad_options_exit_2(tmp_path):
+    proc = cli("run", str(tmp_path / "nope.csv"))
+    assert proc.returncode == 2 and "nope.csv" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert cli("run", "--preset", "seed", "--mode", "gpu").returncode == 2
+    assert cli("run", "--preset", "seed", "--chunksize", "0").returncode == 2
+
+
+def test_a_failed_run_exits_1_with_a_message_not_a_traceback(tmp_path):
+    # A worker that is killed mid-run: the pool breaks, the CLI explains.
+    script = tmp_path / "kill.py"
+    script.write_text(
+        "import sys\n"
+        "sys.path.insert(0, %r)\n"
+        "from gcdapp.cli.main import main\n"
+        "import gcdapp.core.kernels as k, tests.core.faulty_kernels as f\n"
+        "k.KERNELS['euclid'] = f.DIES\n"
+        "if __name__ == '__main__':\n"
+        "    sys.exit(main(['run', '-', '--mode', 'processes', '--kernel', 'euclid',"
+        " '--chunksize', '1', '--workers', '2']))\n" % str(__import__('pathlib').Path(__file__).resolve().parents[2])
+    )
+    proc = subprocess.run([sys.executable, str(script)], input="4,6\n13,5\n8,12\n",
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1, proc.stderr
+    assert "processes run failed" in proc.stderr and "exit code 3" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_console_script_is_installed():
+    import shutil
+
+    exe = shutil.which("gcdapp-cli", path=str(__import__("pathlib").Path(sys.executable).parent))
+    assert exe, "gcdapp-cli is not installed beside this Python"
+    proc = subprocess.run([exe, "run", "--preset", "seed", "--mode", "serial", "--kernel",
+                           "builtin", "--json", "-"], capture_output=True, text=True, timeout=60)
+    assert json.loads(proc.stdout)["results"] == list(SEED_RESULTS)

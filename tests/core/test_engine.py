@@ -1,0 +1,217 @@
+import os
+import threading
+import time
+
+import numpy as np
+import pytest
+
+from gcdapp.core.engine import MAX_AUTO_CHUNK, Run, RunSetupError, auto_chunksize, run_pairs
+from gcdapp.core.events import NullObserver, RunSpec
+from gcdapp.core.generate import generate_pairs
+from gcdapp.core.kernels import get_kernel
+from gcdapp.core.presets import SEED_NUMBERS, SEED_RESULTS
+from tests.core import faulty_kernels as fk
+
+MODES = ["serial", "threads", "processes"]
+
+
+class Recorder(NullObserver):
+    def __init__(self):
+        self.events = []
+        self.batches = []
+
+    def run_started(self, info):
+        self.events.append(("started", info))
+
+    def pool_ready(self, startup_s):
+        self.events.append(("ready", startup_s))
+
+    def tasks_completed(self, batch):
+        self.events.append(("tasks", len(batch)))
+        self.batches.append(batch)
+
+    def run_finished(self, result):
+        self.events.append(("finished", result.status))
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_every_backend_returns_the_seed_results(mode):
+    result = run_pairs(SEED_NUMBERS, RunSpec(mode=mode, kernel="bruteforce", workers=2))
+    assert result.status == "completed"
+    assert result.result_list() == list(SEED_RESULTS)
+    assert result.done.all()
+
+
+@pytest.mark.parametrize("method", ["spawn", "forkserver", "fork"])
+def test_process_start_methods(method):
+    result = run_pairs(
+        SEED_NUMBERS,
+        RunSpec(mode="processes", kernel="euclid", workers=2, chunksize=3, start_method=method),
+    )
+    assert result.result_list() == list(SEED_RESULTS)
+    assert result.info.start_method == method
+
+
+def test_default_start_method_is_never_an_implicit_fork():
+    run = Run(SEED_NUMBERS, RunSpec(mode="processes", workers=2))
+    assert run.info.start_method in ("forkserver", "spawn")
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_events_stream_every_task_once_with_in_worker_timestamps(mode):
+    observer = Recorder()
+    pairs = generate_pairs(200, 6, seed=1)
+    result = run_pairs(pairs, RunSpec(mode=mode, kernel="euclid", workers=2, chunksize=7), observer)
+    kinds = [e[0] for e in observer.events]
+    assert kinds[:2] == ["started", "ready"] and kinds[-1] == "finished"
+    starts = np.concatenate([b.start for b in observer.batches])
+    assert sorted(starts.tolist()) == list(range(0, 200, 7))
+    index = np.concatenate([b.pair_index for b in observer.batches])
+    gcd = np.concatenate([b.gcd for b in observer.batches])
+    assert sorted(index.tolist()) == list(range(200))
+    assert gcd.tolist() == [np.gcd(*pairs[i]) for i in index]
+    tasks = result.tasks
+    assert len(tasks) == 29 and tasks.count.sum() == 200
+    assert (tasks.t_end >= tasks.t_start).all()
+    assert tasks.t_start.min() >= 0 and tasks.t_end.max() <= result.wall_s
+
+
+def test_worker_identity_is_a_pid_for_processes_and_a_thread_for_threads():
+    procs = run_pairs(SEED_NUMBERS, RunSpec(mode="processes", kernel="bruteforce", workers=2))
+    pids = {int(label.split()[1]) for label in procs.tasks.lanes}
+    assert os.getpid() not in pids and 1 <= len(pids) <= 2
+    threads = run_pairs(SEED_NUMBERS, RunSpec(mode="threads", kernel="bruteforce", workers=2))
+    assert set(threads.tasks.lanes) <= {"thread 0", "thread 1"}
+
+
+def test_results_stream_in_completion_order_not_submission_order():
+    # Task 0 sleeps 300 ms, task 1 sleeps 20 ms: task 1 must be reported first.
+    observer = Recorder()
+    run_pairs([(300, 1), (20, 1)], RunSpec(mode="threads", workers=2, chunksize=1),
+              observer, kernel=fk.SLEEPS)
+    order = np.concatenate([b.start for b in observer.batches]).tolist()
+    assert order == [1, 0]
+
+
+def test_startup_is_reported_apart_from_compute():
+    result = run_pairs(SEED_NUMBERS, RunSpec(mode="processes", kernel="euclid", workers=2))
+    assert 0 < result.startup_s <= result.wall_s
+    assert result.compute_s == pytest.approx(result.wall_s - result.startup_s)
+    # Nothing was computed before the pool was ready.
+    assert result.tasks.t_start.min() >= result.startup_s * 0.5
+
+
+def test_many_tasks_reach_the_observer_in_few_batches():
+    observer = Recorder()
+    pairs = generate_pairs(20_000, 5, seed=2)
+    result = run_pairs(pairs, RunSpec(mode="threads", kernel="builtin", workers=2, chunksize=1),
+                       observer)
+    assert result.status == "completed" and len(result.tasks) == 20_000
+    assert sum(len(b) for b in observer.batches) == 20_000
+    assert len(observer.batches) < 20_000 / 20
+
+
+def test_chunking():
+    run = Run(SEED_NUMBERS, RunSpec(mode="threads", kernel="euclid", workers=2, chunksize=3))
+    result = run.execute()
+    assert sorted(result.tasks.count.tolist()) == [1, 3, 3, 3]
+    assert Run(SEED_NUMBERS, RunSpec(mode="threads", chunksize=1)).info.n_tasks == 10
+
+
+def test_auto_chunksize():
+    euclid, brute = get_kernel("euclid"), get_kernel("bruteforce")
+    assert auto_chunksize(1_000_000, 2, euclid) == MAX_AUTO_CHUNK
+    assert auto_chunksize(10, 2, brute) == 1
+    assert auto_chunksize(10, 2, euclid) == 1
+    assert 1 < auto_chunksize(10_000, 2, brute) < auto_chunksize(10_000, 2, euclid)
+
+
+def test_integers_beyond_64_bits_run_on_processes():
+    big = 10**30
+    pairs = [(big * 6, big * 4), (7, 5), (-(big * 3), 0)]
+    result = run_pairs(pairs, RunSpec(mode="processes", kernel="euclid", workers=2, chunksize=1))
+    assert result.result_list() == [big * 2, 1, big * 3]
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_raising_task_fails_the_run_naming_the_pair_and_keeps_results(mode):
+    pairs = [(i, i + 7) for i in range(1, 40)]
+    result = Run(pairs, RunSpec(mode=mode, workers=2, chunksize=1), kernel=fk.RAISES).execute()
+    assert result.status == "failed"
+    assert "pair 13 (13, 20)" in result.error and "ZeroDivisionError" in result.error
+    assert result.failed_pairs == [12]
+    assert not result.done[12]
+    assert result.done[:12].all()  # everything submitted before it finished
+    done = np.flatnonzero(result.done)
+    assert [result.results[i] for i in done] == [np.gcd(*pairs[i]) for i in done]
+
+
+def test_a_dying_worker_fails_the_run_naming_the_pair_and_keeps_results():
+    pairs = [(i, i + 7) for i in range(1, 40)]
+    result = Run(pairs, RunSpec(mode="processes", workers=2, chunksize=1), kernel=fk.DIES).execute()
+    assert result.status == "failed"
+    assert "exit code 3" in result.error
+    assert "pair 13 (13, 20)" in result.error
+    assert 12 in result.failed_pairs
+    assert result.done[:12].all()
+    assert f"{result.n_done} of 39 pairs had completed" in result.error
+
+
+@pytest.mark.parametrize("mode", ["processes", "threads", "serial"])
+def test_cancel_from_another_thread_keeps_completed_results(mode):
+    pairs = [(i, i + 7) for i in range(1, 60)]
+    kernel = fk.HANGS if mode == "processes" else fk.SLOW
+    first = threading.Event()
+
+    class CancelAfterFirst(NullObserver):
+        def tasks_completed(self, batch):
+            first.set()
+
+    run = Run(pairs, RunSpec(mode=mode, workers=2, chunksize=1), CancelAfterFirst(), kernel=kernel)
+    timer = {}
+
+    def cancel_soon():
+        first.wait(30)
+        time.sleep(0.2)
+        timer["cancelled_at"] = time.monotonic()
+        run.cancel()
+
+    thread = threading.Thread(target=cancel_soon)
+    thread.start()
+    result = run.execute()
+    returned = time.monotonic()
+    thread.join()
+    assert result.status == "cancelled"
+    assert 0 < result.n_done < len(pairs)
+    assert not result.done[12] or mode != "processes"
+    # A task sleeping for ten minutes was stopped rather than waited for.
+    assert returned - timer["cancelled_at"] < 30
+
+
+def test_setup_errors_list_every_problem():
+    with pytest.raises(RunSetupError) as info:
+        Run([(0, 5), (3, 4)], RunSpec(mode="threads", kernel="bruteforce", workers=0, chunksize=0))
+    problems = info.value.problems
+    assert "workers must be between 1 and 256, got 0" in problems
+    assert any("chunk size" in p for p in problems)
+    assert "pair 1 (0, 5): bruteforce needs a ≥ 1 and b ≥ 1" in problems
+    with pytest.raises(RunSetupError, match="no pairs"):
+        Run([], RunSpec(mode="serial"))
+    with pytest.raises(RunSetupError, match="start method 'nope'"):
+        Run(SEED_NUMBERS, RunSpec(mode="processes", start_method="nope"))
+    with pytest.raises(RunSetupError, match="unknown mode"):
+        Run(SEED_NUMBERS, RunSpec(mode="gpu"))
+
+
+def test_many_domain_errors_are_summarised():
+    pairs = [(0, 1)] * 50
+    with pytest.raises(RunSetupError) as info:
+        Run(pairs, RunSpec(mode="serial", kernel="bruteforce"))
+    assert info.value.problems[-1] == "… and 45 more pairs outside bruteforce's domain"
+
+
+def test_a_run_executes_once():
+    run = Run(SEED_NUMBERS, RunSpec(mode="serial", kernel="euclid"))
+    run.execute()
+    with pytest.raises(RuntimeError):
+        run.execute()

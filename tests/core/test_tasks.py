@@ -1,0 +1,31 @@
+from array import array
+
+from gcdapp.core.kernels import euclid
+from gcdapp.core.tasks import decode_chunk, run_chunk
+from tests.core.faulty_kernels import raise_on_trigger
+
+
+def test_run_chunk_times_and_identifies_itself():
+    out = run_chunk(euclid, 5, array("q", [12, 18, 7, 21]))
+    assert out.start == 5
+    assert list(out.results) == [6, 7]
+    assert out.t_end_ns >= out.t_start_ns
+    assert out.pid > 0 and out.thread
+    assert out.error is None
+
+
+def test_big_integers_travel_as_lists():
+    big = 10**30
+    out = run_chunk(euclid, 0, [(big, big * 3), (big + 1, 1)])
+    assert out.results == [big, 1]
+
+
+def test_a_raising_pair_is_reported_with_the_pairs_before_it():
+    chunk = array("q", [4, 6, 9, 12, 13, 1, 5, 10])
+    out = run_chunk(raise_on_trigger, 0, chunk)
+    assert list(out.results) == [2, 3]
+    assert out.error == "ZeroDivisionError: boom on purpose"
+
+
+def test_decode_chunk_pairs_up_the_flat_buffer():
+    assert decode_chunk(array("q", [1, 2, 3, 4])) == [(1, 2), (3, 4)]
