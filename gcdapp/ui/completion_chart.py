@@ -103,8 +103,7 @@ class CompletionChart(pg.PlotWidget):
         item = self.getPlotItem()
         item.setLabel("bottom", "time since run start (s)")
         item.setLabel("left", "pairs completed")
-        item.setMenuEnabled(False)
-        item.hideButtons()
+        item.setMenuEnabled(False)  # (its log/FFT modes would not suit these items)
         self._legend = item.addLegend(offset=(8, 8), labelTextSize="8pt", verSpacing=-6)
         # The plot applies these to every curve it adds (PlotItem.addItem
         # overrides a curve's own settings with the plot's).
@@ -126,6 +125,7 @@ class CompletionChart(pg.PlotWidget):
         curve = pg.PlotDataItem(pen=pen, stepMode="right", name=label)
         curve.setSkipFiniteCheck(True)
         self.getPlotItem().addItem(curve)
+        self._legend.setColumnCount(min(3, 1 + (len(self._runs)) // 5))
         curve.setDownsampling(auto=True, method="peak")  # (after addItem: see __init__)
         curve.setClipToView(True)
         run = _RunCurve(label, qcolor, curve)

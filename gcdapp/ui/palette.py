@@ -108,6 +108,8 @@ def apply_plot_palette(plot: pg.PlotWidget, grid: bool = True) -> tuple[QColor, 
         axis.setTextPen(pg.mkPen(foreground))
         # Below the ViewBox (z -100), so grid lines pass behind the data.
         axis.setZValue(-200)
+        # Ticks stay in the unit the label names; no "(x0.001)" rescaling.
+        axis.enableAutoSIPrefix(False)
     if grid:
         item.showGrid(x=True, y=True, alpha=0.18)
     title = item.titleLabel

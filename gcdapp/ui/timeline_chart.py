@@ -29,8 +29,6 @@ __all__ = ["TimelineChart", "format_task_tooltip"]
 
 BAR_HALF_HEIGHT = 0.38  # lanes sit at integer y; a bar spans y ± this
 MAX_TOOLTIP_PAIRS = 5
-_EMPTY_F = np.empty(0, dtype=np.float64)
-_EMPTY_I = np.empty(0, dtype=np.int64)
 
 
 def _grown(buf: np.ndarray, needed: int) -> np.ndarray:
@@ -241,8 +239,7 @@ class TimelineChart(pg.PlotWidget):
         item = self.getPlotItem()
         item.setLabel("bottom", "time since run start (s)")
         item.setLabel("left", "worker")
-        item.setMenuEnabled(False)
-        item.hideButtons()
+        item.setMenuEnabled(False)  # (its log/FFT modes would not suit these items)
         vb = item.getViewBox()
         vb.setMouseEnabled(x=True, y=False)
         vb.invertY(True)  # first worker on top

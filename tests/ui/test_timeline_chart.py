@@ -228,14 +228,20 @@ def test_hovering_a_bar_shows_its_tooltip(chart, qtbot, pairs):
     chart.add_batch(make_batch(*regular_tasks(0, 20, 2), lanes, pairs))
     vb = chart.getPlotItem().getViewBox()
     chart.grab()  # lay out and autorange
+
+    def move_to(x, y):
+        qtbot.wait(20)  # (back-to-back synthetic moves can be dropped)
+        qtbot.mouseMove(chart.viewport(), chart.mapFromScene(vb.mapViewToScene(QPointF(x, y))))
+
     # the middle of task 5 (lane 1, 3rd in the lane: 0.12 .. 0.128)
-    scene_pos = vb.mapViewToScene(QPointF(0.124, 1.0))
-    chart.scene().sigMouseMoved.emit(scene_pos)
-    assert chart.hover_text() is not None
+    move_to(0.124, 1.0)
+    qtbot.waitUntil(lambda: chart.hover_text() is not None, timeout=2000)
     assert "pair 5" in chart.hover_text() and "pid 2" in chart.hover_text()
-    # over a gap between lanes the tooltip goes away
-    chart.scene().sigMouseMoved.emit(vb.mapViewToScene(QPointF(0.124, 0.5)))
-    assert chart.hover_text() is None
+    assert chart._highlight.isVisible()
+    # over the gap between lanes the tooltip goes away
+    move_to(0.124, 0.5)
+    qtbot.waitUntil(lambda: chart.hover_text() is None, timeout=2000)
+    assert not chart._highlight.isVisible()
 
 
 def test_show_result_draws_a_whole_run(chart, pairs):

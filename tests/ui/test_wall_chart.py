@@ -115,11 +115,16 @@ def test_hovering_a_bar_shows_wall_time(chart, qtbot):
     chart.add_run(1, "serial #1", "#8c8c8c", 2.0, 1.0)
     vb = chart.getPlotItem().getViewBox()
     chart.grab()
-    chart.scene().sigMouseMoved.emit(vb.mapViewToScene(QPointF(0.0, 1.0)))
-    assert chart.hover_text() is not None
+
+    def move_to(x, y):
+        qtbot.wait(20)  # (back-to-back synthetic moves can be dropped)
+        qtbot.mouseMove(chart.viewport(), chart.mapFromScene(vb.mapViewToScene(QPointF(x, y))))
+
+    move_to(0.0, 1.0)
+    qtbot.waitUntil(lambda: chart.hover_text() is not None, timeout=2000)
     assert "serial #1" in chart.hover_text() and "2.000 s" in chart.hover_text()
-    chart.scene().sigMouseMoved.emit(vb.mapViewToScene(QPointF(0.5, 1.0)))  # beside it
-    assert chart.hover_text() is None
+    move_to(0.45, 1.0)  # beside the bar
+    qtbot.waitUntil(lambda: chart.hover_text() is None, timeout=2000)
 
 
 def test_axis_and_palette(chart):
