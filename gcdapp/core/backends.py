@@ -16,6 +16,8 @@ import time
 from concurrent.futures import Executor, Future
 from typing import ClassVar
 
+from gcdapp.core.tasks import install_kernel
+
 # Preloaded by the fork server so that forked workers start with it imported.
 _WORKER_MODULES = ["gcdapp.core.tasks", "gcdapp.core.kernels"]
 
@@ -41,6 +43,9 @@ class Backend:
     description: ClassVar[str]
     #: True when tasks run in other processes (pickled, terminable).
     out_of_process: ClassVar[bool] = False
+    #: True when workers cannot see the caller's objects: the kernel is then
+    #: installed once per worker by the pool's initializer, not sent per task.
+    isolated: ClassVar[bool] = False
     #: How many worker threads or processes it can use at most (1 for serial).
     fixed_workers: ClassVar[int | None] = None
 
@@ -57,7 +62,8 @@ class Backend:
     def prepare(self, start_method: str | None = None) -> None:
         """Start long-lived helpers ahead of the first run (optional)."""
 
-    def create(self, workers: int, start_method: str | None) -> Executor:
+    def create(self, workers: int, start_method: str | None, kernel=None) -> Executor:
+        """A new executor; isolated backends install ``kernel`` in each worker."""
         raise NotImplementedError
 
     def max_inflight(self, workers: int) -> int:
@@ -84,7 +90,7 @@ class SerialBackend(Backend):
     description = "One pair after another in the calling thread: the baseline."
     fixed_workers = 1
 
-    def create(self, workers, start_method):
+    def create(self, workers, start_method, kernel=None):
         return InlineExecutor()
 
     def max_inflight(self, workers):
@@ -102,7 +108,7 @@ class ThreadBackend(Backend):
         "only one of them run Python code at a time."
     )
 
-    def create(self, workers, start_method):
+    def create(self, workers, start_method, kernel=None):
         return cf.ThreadPoolExecutor(max_workers=workers, thread_name_prefix="gcd-thread")
 
     def lane_label(self, pid, thread):
@@ -126,6 +132,7 @@ class ProcessBackend(Backend):
         "GIL; pairs and results are pickled across processes."
     )
     out_of_process = True
+    isolated = True
 
     def start_methods(self):
         return multiprocessing.get_all_start_methods()
@@ -157,9 +164,14 @@ class ProcessBackend(Backend):
 
             forkserver.ensure_running()
 
-    def create(self, workers, start_method):
+    def create(self, workers, start_method, kernel=None):
         _, context = self._context(start_method)
-        return cf.ProcessPoolExecutor(max_workers=workers, mp_context=context)
+        return cf.ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=context,
+            initializer=install_kernel,
+            initargs=(kernel,),
+        )
 
     def lane_label(self, pid, thread):
         return f"pid {pid}"
@@ -212,6 +224,7 @@ class InterpreterBackend(Backend):
         "InterpreterPoolExecutor: isolated interpreters in one process, each "
         "with its own GIL (Python 3.14 or newer)."
     )
+    isolated = True
 
     def unavailable_reason(self):
         if not hasattr(cf, "InterpreterPoolExecutor"):
@@ -219,8 +232,10 @@ class InterpreterBackend(Backend):
             return f"needs Python 3.14 or newer; this is Python {version}"
         return None
 
-    def create(self, workers, start_method):
-        return cf.InterpreterPoolExecutor(max_workers=workers)  # type: ignore[attr-defined]
+    def create(self, workers, start_method, kernel=None):
+        return cf.InterpreterPoolExecutor(  # type: ignore[attr-defined]
+            max_workers=workers, initializer=install_kernel, initargs=(kernel,)
+        )
 
     def lane_label(self, pid, thread):
         return f"interpreter {thread}"

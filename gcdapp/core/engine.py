@@ -9,11 +9,11 @@ thread to stop it.
 
 from __future__ import annotations
 
+import collections
 import math
-import queue
 import threading
 from array import array
-from concurrent.futures import CancelledError, Executor, Future
+from concurrent.futures import FIRST_COMPLETED, CancelledError, Executor, Future, wait
 from concurrent.futures.process import BrokenProcessPool
 from time import perf_counter_ns
 
@@ -32,14 +32,13 @@ from gcdapp.core.events import (
 from gcdapp.core.kernels import Kernel, get_kernel
 from gcdapp.core.pairs import as_pairs
 from gcdapp.core.system import usable_cores
-from gcdapp.core.tasks import ChunkOutcome, run_chunk, warm_up
+from gcdapp.core.tasks import SMALL, run_chunk, warm_up
 
 MAX_WORKERS = 256
 #: ``auto`` never makes a task larger than this many pairs.
 MAX_AUTO_CHUNK = 10_000
 #: Observers receive at most this many batches a second.
 DEFAULT_FLUSH_INTERVAL = 1 / 30
-_WAKE = object()
 
 
 class RunSetupError(ValueError):
@@ -102,8 +101,9 @@ def check_run(pairs: np.ndarray, spec: RunSpec, kernel: Kernel | None = None) ->
 
 
 def _encode_chunk(chunk: np.ndarray) -> array | list:
-    """A chunk as it travels to a worker: raw int64 bytes when possible."""
-    if chunk.dtype == np.int64:
+    """A chunk as it travels to a worker: raw int64 bytes for long chunks,
+    a list of tuples for short ones and for integers beyond 64 bits."""
+    if chunk.dtype == np.int64 and len(chunk) >= SMALL:
         out = array("q")
         out.frombytes(np.ascontiguousarray(chunk).tobytes())
         return out
@@ -193,14 +193,25 @@ class Run:
             n_tasks=math.ceil(n / chunksize),
         )
         self._cancel = threading.Event()
-        self._completions: queue.SimpleQueue = queue.SimpleQueue()
+        # Done-callbacks (on executor threads) append here; the engine thread
+        # drains it when woken: after a refill's worth of completions, at a
+        # flush deadline, or on cancel. Not once per task.
+        self._completed: collections.deque[Future] = collections.deque()
+        self._wake = threading.Event()
+        self._wake_after = max(1, self.backend.max_inflight(workers) // 4)
         self._started = False
 
     # -- control from other threads ------------------------------------
     def cancel(self) -> None:
         """Stop the run as soon as possible. Safe from any thread."""
         self._cancel.set()
-        self._completions.put(_WAKE)
+        self._wake.set()
+
+    def _on_done(self, future: Future) -> None:
+        # Runs on a thread we do not own: only record and signal.
+        self._completed.append(future)
+        if len(self._completed) >= self._wake_after:
+            self._wake.set()
 
     @property
     def cancelled(self) -> bool:
@@ -234,7 +245,9 @@ class Run:
         executor: Executor | None = None
         self._executor = None
         try:
-            executor = self._executor = self.backend.create(info.workers, info.start_method)
+            executor = self._executor = self.backend.create(
+                info.workers, info.start_method, self.kernel.func
+            )
             ready = self._warm_up(executor)
             startup_ns = perf_counter_ns() - t0
             self.observer.pool_ready(startup_ns / 1e9)
@@ -278,32 +291,28 @@ class Run:
         Returns False when cancelled meanwhile."""
         if self.backend.fixed_workers == 1 and not self.backend.out_of_process:
             return not self.cancelled
-        futures = [executor.submit(warm_up) for _ in range(self.info.workers)]
-        for future in futures:
-            future.add_done_callback(self._completions.put)
-        pending = set(futures)
-        while pending:
-            item = self._completions.get()
-            if item is _WAKE:
-                if self.cancelled:
-                    return False
-                continue
-            pending.discard(item)
-            item.result()  # a pool that cannot start raises here
+        pending = {executor.submit(warm_up) for _ in range(self.info.workers)}
+        while pending and not self.cancelled:
+            done, pending = wait(pending, timeout=0.05, return_when=FIRST_COMPLETED)
+            for future in done:
+                future.result()  # a pool that cannot start raises here
         return not self.cancelled
 
     def _submit_more(self, executor: Executor, next_task: int) -> int:
         info = self.info
         limit = self.backend.max_inflight(info.workers)
         size = info.chunksize
+        isolated = self.backend.isolated
         while len(self._inflight) < limit and next_task < info.n_tasks and not self.cancelled:
             begin = next_task * size
             end = min(info.n_pairs, begin + size)
-            future = executor.submit(
-                run_chunk, self.kernel.func, begin, _encode_chunk(self.pairs[begin:end])
-            )
+            chunk = _encode_chunk(self.pairs[begin:end])
+            if isolated:  # the pool's initializer installed the kernel
+                future = executor.submit(run_chunk, begin, chunk)
+            else:
+                future = executor.submit(run_chunk, begin, chunk, self.kernel.func)
             self._inflight[future] = (begin, end)
-            future.add_done_callback(self._completions.put)
+            future.add_done_callback(self._on_done)
             next_task += 1
         return next_task
 
@@ -311,33 +320,28 @@ class Run:
         info = self.info
         next_task = self._submit_more(executor, 0)
         completed = 0
-        interval_ns = int(self.flush_interval * 1e9)
+        interval = self.flush_interval
         last_flush = perf_counter_ns()
         while completed < info.n_tasks:
             if self.cancelled:
                 return "cancelled", None, []
-            pending = len(self._log) > self._flushed
-            timeout = None
-            if pending:
-                timeout = max(0.0, (last_flush + interval_ns - perf_counter_ns()) / 1e9)
-            try:
-                item = self._completions.get(timeout=timeout)
-            except queue.Empty:
-                item = None
-            while item is not None:
-                if item is not _WAKE:
-                    begin, end = self._inflight.pop(item)
-                    failure = self._record(item, begin, end)
-                    if failure is not None:
-                        return failure
-                    completed += 1
-                try:
-                    item = self._completions.get_nowait()
-                except queue.Empty:
-                    item = None
+            if not self._completed:
+                if len(self._log) > self._flushed:  # sleep until the flush is due
+                    since = (perf_counter_ns() - last_flush) / 1e9
+                    self._wake.wait(max(0.0, interval - since))
+                else:  # nothing to report: sleep until woken or a poll interval
+                    self._wake.wait(interval)
+            self._wake.clear()
+            while self._completed:
+                future = self._completed.popleft()
+                begin, end = self._inflight.pop(future)
+                failure = self._record(future, begin, end)
+                if failure is not None:
+                    return failure
+                completed += 1
             next_task = self._submit_more(executor, next_task)
             now = perf_counter_ns()
-            if now - last_flush >= interval_ns and len(self._log) > self._flushed:
+            if now - last_flush >= interval * 1e9 and len(self._log) > self._flushed:
                 self._flush()
                 last_flush = now
         return "completed", None, []
@@ -345,7 +349,7 @@ class Run:
     def _record(self, future: Future, begin: int, end: int):
         """Store one completed task; return a failure triple to end the run."""
         try:
-            outcome: ChunkOutcome = future.result()
+            _, values, t_start_ns, t_end_ns, pid, thread, error = future.result()
         except CancelledError:
             return "cancelled", None, []
         except BrokenProcessPool as exc:
@@ -359,7 +363,6 @@ class Run:
                 f"the task for {self._describe_range(begin, end)} failed: "
                 f"{type(exc).__name__}: {exc}"
             ), list(range(begin, end))[:20]
-        values = outcome.results
         k = len(values)
         if k:
             if isinstance(values, array):
@@ -369,7 +372,7 @@ class Run:
                     self._results = self._results.astype(object)
                 self._results[begin : begin + k] = values
             self._done[begin : begin + k] = True
-        key = (outcome.pid, outcome.thread)
+        key = (pid, thread)
         lane = self._lanes.get(key)
         if lane is None:
             lane = self._lanes[key] = len(self._lane_labels)
@@ -377,15 +380,15 @@ class Run:
         self._log.append(
             begin,
             k,
-            (outcome.t_start_ns - self._t0) / 1e9,
-            (outcome.t_end_ns - self._t0) / 1e9,
+            (t_start_ns - self._t0) / 1e9,
+            (t_end_ns - self._t0) / 1e9,
             lane,
         )
-        if outcome.error is not None:
+        if error is not None:
             bad = begin + k
             a, b = (int(v) for v in self.pairs[bad])
             return "failed", (
-                f"pair {bad + 1} ({a}, {b}) raised {outcome.error} "
+                f"pair {bad + 1} ({a}, {b}) raised {error} "
                 f"in kernel {self.kernel.name}"
             ), [bad]
         return None

@@ -16,7 +16,8 @@ from typing import NamedTuple
 
 
 class ChunkOutcome(NamedTuple):
-    """What one task sends back. It never raises for a kernel's error."""
+    """What one task sends back (as a plain tuple: cheaper to pickle). It
+    never raises for a kernel's error."""
 
     start: int  # index of the chunk's first pair
     results: array | list  # gcd per computed pair, in chunk order
@@ -25,6 +26,21 @@ class ChunkOutcome(NamedTuple):
     pid: int
     thread: str
     error: str | None = None  # set when a pair raised; results hold the pairs before it
+
+
+#: Chunks and results shorter than this travel as plain lists: for a handful of
+#: pairs that pickles faster than an array's bytes.
+SMALL = 32
+
+#: The kernel a worker process runs, installed once by the pool's initializer
+#: so that tasks do not carry it.
+_installed_kernel = None
+
+
+def install_kernel(kernel) -> None:
+    """Pool initializer: remember the kernel for every task of this worker."""
+    global _installed_kernel
+    _installed_kernel = kernel
 
 
 def decode_chunk(chunk: array | list) -> list:
@@ -37,6 +53,8 @@ def decode_chunk(chunk: array | list) -> list:
 
 
 def _pack_results(results: list) -> array | list:
+    if len(results) < SMALL:
+        return results
     try:
         return array("q", results)
     except OverflowError:
@@ -54,8 +72,14 @@ def _locate_failure(kernel, pairs: list) -> tuple[list, str]:
     return done, "the kernel raised once, then not again on a retry"
 
 
-def run_chunk(kernel, start: int, chunk: array | list) -> ChunkOutcome:
-    """Compute ``kernel(pair)`` for every pair in ``chunk``; time it in-worker."""
+def run_chunk(start: int, chunk: array | list, kernel=None) -> tuple:
+    """Compute ``kernel(pair)`` for every pair in ``chunk``; time it in-worker.
+
+    ``kernel`` defaults to the one the pool's initializer installed. Returns
+    the fields of :class:`ChunkOutcome` as a plain tuple.
+    """
+    if kernel is None:
+        kernel = _installed_kernel
     pairs = decode_chunk(chunk)
     t_start = perf_counter_ns()
     error = None
@@ -64,7 +88,7 @@ def run_chunk(kernel, start: int, chunk: array | list) -> ChunkOutcome:
     except Exception:
         results, error = _locate_failure(kernel, pairs)
     t_end = perf_counter_ns()
-    return ChunkOutcome(
+    return (
         start,
         _pack_results(results),
         t_start,
