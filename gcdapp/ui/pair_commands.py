@@ -19,7 +19,7 @@ import numpy as np
 from PySide6.QtGui import QUndoCommand
 
 from gcdapp.core.pairs import as_pairs
-from gcdapp.ui.pair_table_model import COL_A, COL_B, COLUMNS, PairTableModel
+from gcdapp.ui.pair_table_model import COL_A, COL_B, COLUMNS, PairTableModel, sorted_rows
 
 
 def count_text(n: int, noun: str) -> str:
@@ -49,7 +49,7 @@ class InsertPairsCommand(QUndoCommand):
         super().__init__(parent)
         self._model = model
         self._pairs = as_pairs(pairs)
-        replace = np.unique(np.asarray(replace_rows if replace_rows is not None else (), np.int64))
+        replace = sorted_rows(replace_rows if replace_rows is not None else ())
         self._replace = replace if len(replace) else None
         if self._replace is not None:
             self._at = int(self._replace[0])
@@ -119,7 +119,7 @@ class DeleteRowsCommand(QUndoCommand):
     ):
         super().__init__(parent)
         self._model = model
-        self._rows = np.unique(np.asarray(rows, dtype=np.int64))
+        self._rows = sorted_rows(rows)
         self._values: np.ndarray | None = None
         self.setText(f"Delete {count_text(len(self._rows), 'row')}")
 

@@ -20,6 +20,7 @@ from PySide6.QtGui import (
     QUndoStack,
 )
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QAbstractItemView,
     QFrame,
     QHBoxLayout,
@@ -49,11 +50,24 @@ from gcdapp.ui.pair_commands import (
     ReplaceAllCommand,
     count_text,
 )
-from gcdapp.ui.pair_table_model import COL_A, PairTableModel, parse_int_cell
+from gcdapp.ui.pair_table_model import COL_A, PairTableModel, parse_int_cell, sorted_rows
 
 #: Bad lines listed in the message area; the rest are only counted.
 SHOWN_PROBLEMS = 200
 UNDO_LIMIT = 100
+
+
+class _IntegerEdit(QLineEdit):
+    """A cell editor that only takes the characters of an integer."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setValidator(
+            QRegularExpressionValidator(QRegularExpression(r"\s*[+-]?[0-9_]*\s*"), self)
+        )
+        self.setFrame(False)
+        self.setAccessibleName("Edit value")
+        self.setToolTip(f"An integer of at most {MAX_DIGITS:,} digits")
 
 
 class _CellDelegate(QStyledItemDelegate):
@@ -64,17 +78,14 @@ class _CellDelegate(QStyledItemDelegate):
         self._editor = editor
 
     def createEditor(self, parent, option, index):
-        widget = super().createEditor(parent, option, index)
-        if isinstance(widget, QLineEdit):
-            pattern = QRegularExpression(r"\s*[+-]?[0-9_]*\s*")
-            widget.setValidator(QRegularExpressionValidator(pattern, widget))
-            widget.setAccessibleName("Edit value")
-            widget.setToolTip(f"An integer of at most {MAX_DIGITS:,} digits")
-        return widget
+        return _IntegerEdit(parent)
+
+    def setEditorData(self, widget, index):
+        widget.setText(index.data(Qt.ItemDataRole.EditRole) or "")
+        widget.selectAll()
 
     def setModelData(self, widget, model, index):
-        if isinstance(widget, QLineEdit):
-            self._editor._commit_cell(index.row(), index.column(), widget.text())
+        self._editor._commit_cell(index.row(), index.column(), widget.text())
 
 
 class _MessageArea(QFrame):
@@ -89,6 +100,7 @@ class _MessageArea(QFrame):
         self.setAccessibleName("Paste messages")
 
         self.summary = QLabel()
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.summary.setAccessibleName("Paste summary")
@@ -201,7 +213,22 @@ class PairEditor(QWidget):
         vheader.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         vheader.setMinimumSectionSize(row_height)
         vheader.setDefaultSectionSize(row_height)
+        vheader.setAccessibleName("Row numbers")
+        vheader.setToolTip("Click to select a row; Shift or Ctrl+click for more")
         hheader = view.horizontalHeader()
+        hheader.setAccessibleName("Columns")
+        hheader.setToolTip("Drag a column edge to resize it")
+        # Painting a column header asks QItemSelectionModel::isColumnSelected,
+        # which calls the model's flags() for every row while the selection
+        # covers a column from the top: seconds after Ctrl+A on a million rows.
+        # Rows are what gets selected here, so the column headers get a
+        # selection model of their own that stays empty.
+        hheader.setSelectionModel(QItemSelectionModel(self.model, hheader))
+        hheader.setSectionsClickable(False)
+        corner = view.findChild(QAbstractButton)
+        if corner is not None:  # Qt's corner button: select all
+            corner.setAccessibleName("Select all")
+            corner.setToolTip("Select every row")
         hheader.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         hheader.setStretchLastSection(True)
         digit = view.fontMetrics().horizontalAdvance("0")
@@ -428,8 +455,9 @@ class PairEditor(QWidget):
         ranges = self.view.selectionModel().selection()
         if not ranges:
             return np.empty(0, dtype=np.int64)
-        parts = [np.arange(r.top(), r.bottom() + 1, dtype=np.int64) for r in ranges]
-        return np.unique(np.concatenate(parts))
+        spans = sorted((r.top(), r.bottom()) for r in ranges)
+        parts = [np.arange(top, bottom + 1, dtype=np.int64) for top, bottom in spans]
+        return sorted_rows(np.concatenate(parts))
 
     def _go_to_row(self, row: int):
         """Make ``row`` current and visible, selecting nothing."""

@@ -364,3 +364,12 @@ def test_a_million_rows(qapp):
     assert cell(model, n - 1, COL_GCD) == "9"
     assert cell(model, n - 1, COL_TIME, TOOLTIP) == "task of 10 pairs"
     assert cell(model, n - 11, COL_GCD) == ""
+
+
+def test_sorted_rows():
+    from gcdapp.ui.pair_table_model import sorted_rows
+
+    assert sorted_rows([3, 1, 3, 2]).tolist() == [1, 2, 3]
+    assert sorted_rows([]).tolist() == []
+    already = np.arange(5, dtype=np.int64)
+    assert np.shares_memory(sorted_rows(already), already)  # no copy when already sorted
