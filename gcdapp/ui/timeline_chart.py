@@ -131,6 +131,7 @@ class _TaskBarsItem(pg.GraphicsObject):
         return QRectF(x0, -0.5, x1 - x0 + pad, float(len(chart._lanes)))
 
     def viewTransformChanged(self):
+        super().viewTransformChanged()  # drops pyqtgraph's cached viewRect()
         self._cache_key = None
         self.prepareGeometryChange()
 

@@ -338,3 +338,24 @@ def test_follows_the_widget_palette(chart, pairs):
     chart.begin_run(make_info(2000, 4), pairs, "p", COLOR)
     chart.add_batch(make_batch(*regular_tasks(0, 4, 2), ("a", "b"), pairs))
     assert not chart.grab().isNull()
+
+
+def test_bars_added_after_the_first_paint_are_drawn(chart, pairs, qtbot):
+    # Live runs paint between batches: later bars, lanes and a wider range must
+    # all show (a stale cached view range once hid everything past batch one).
+    chart.show()
+    qtbot.waitExposed(chart)
+    chart.begin_run(make_info(2000, 4), pairs, "p", COLOR)
+    chart.add_batch(make_batch([0], [1], [0.0], [0.05], [0], ("pid 1",), pairs))
+    chart.grab()
+    qtbot.wait(50)
+    later = make_batch([1, 2, 3], [1, 1, 1], [0.5, 0.9, 0.6], [0.8, 1.0, 0.95], [0, 0, 1],
+                       ("pid 1", "pid 2"), pairs)
+    chart.add_batch(later)
+    qtbot.wait(50)
+    rect = chart._bars.viewRect()
+    assert rect.right() >= 1.0 and rect.bottom() >= 1.0  # the view follows the new data
+    assert sum(len(r) for _, r in chart._bars._rects(rect.left(), rect.right(),
+                                                      chart._bars.pixelWidth())) == 4
+    assert _near(_pixel(chart, 0.7, 0.0), COLOR, tol=80) or _near(
+        _pixel(chart, 0.7, 0.0), COLOR.lighter(135), tol=80)
