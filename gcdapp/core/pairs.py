@@ -46,3 +46,16 @@ def as_pairs(pairs: Iterable[tuple[int, int]] | np.ndarray) -> np.ndarray:
 def pairs_to_list(pairs: np.ndarray) -> list[tuple[int, int]]:
     """Python ints, as tuples (for display, JSON and tests)."""
     return [(int(a), int(b)) for a, b in pairs.tolist()]
+
+
+def pairs_fingerprint(pairs: np.ndarray) -> str:
+    """A short hash of the pair values, to tell whether two runs used the same pairs."""
+    import hashlib
+
+    digest = hashlib.blake2b(digest_size=8)
+    digest.update(str(len(pairs)).encode())
+    if pairs.dtype == np.int64:
+        digest.update(np.ascontiguousarray(pairs).tobytes())
+    else:
+        digest.update(repr(pairs.tolist()).encode())
+    return digest.hexdigest()

@@ -1,0 +1,172 @@
+"""The coordinator: runs the engine on a QThread and forwards its events.
+
+A worker object lives on a dedicated ``QThread``; the GUI thread never blocks
+on the pool. The engine already hands over completed tasks in batches at most
+~30 times a second, so each batch becomes one queued signal. Cancel goes
+straight to the engine (thread-safe), since the worker thread is busy inside
+``Run.execute`` and would not see a queued call until the run ends.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
+
+from gcdapp.core.engine import Run, RunSetupError
+from gcdapp.core.events import RunInfo, RunResult, RunSpec, TaskBatch
+
+
+@dataclass(frozen=True)
+class Job:
+    """Runs over the same pairs, one after another: repeats of one spec, or
+    a comparison of several."""
+
+    pairs: np.ndarray
+    runs: tuple[tuple[int, RunSpec], ...]  # (run id allocated by the caller, spec)
+
+    @property
+    def run_ids(self) -> tuple[int, ...]:
+        return tuple(run_id for run_id, _ in self.runs)
+
+
+class _SignalObserver:
+    """Engine observer that turns events into the worker's signals."""
+
+    def __init__(self, worker: _RunWorker, run_id: int):
+        self.worker = worker
+        self.run_id = run_id
+
+    def run_started(self, info: RunInfo) -> None:
+        self.worker.runStarted.emit(self.run_id, info)
+
+    def pool_ready(self, startup_s: float) -> None:
+        self.worker.poolReady.emit(self.run_id, startup_s)
+
+    def tasks_completed(self, batch: TaskBatch) -> None:
+        self.worker.tasksCompleted.emit(self.run_id, batch)
+
+    def run_finished(self, result: RunResult) -> None:
+        self.worker.runFinished.emit(self.run_id, result)
+
+
+class _RunWorker(QObject):
+    """Lives on the coordinator thread and executes jobs there."""
+
+    runStarted = Signal(int, object)  # run id, RunInfo
+    poolReady = Signal(int, float)  # run id, start-up seconds
+    tasksCompleted = Signal(int, object)  # run id, TaskBatch
+    runFinished = Signal(int, object)  # run id, RunResult
+    jobFinished = Signal(bool)  # True when every repeat completed
+    jobFailed = Signal(str)  # the job could not start
+
+    def __init__(self):
+        super().__init__()
+        self._lock = threading.Lock()
+        self._run: Run | None = None
+        self._stop = threading.Event()
+
+    def cancel(self) -> None:
+        """Stop the current run and skip the remaining repeats. Any thread."""
+        self._stop.set()
+        with self._lock:
+            run = self._run
+        if run is not None:
+            run.cancel()
+
+    @Slot(object)
+    def execute(self, job: Job) -> None:
+        self._stop.clear()
+        all_completed = True
+        for run_id, spec in job.runs:
+            if self._stop.is_set():
+                all_completed = False
+                break
+            try:
+                run = Run(job.pairs, spec, _SignalObserver(self, run_id))
+            except RunSetupError as exc:
+                self.jobFailed.emit("; ".join(exc.problems))
+                return
+            with self._lock:
+                self._run = run
+            if self._stop.is_set():  # cancelled between the check and now
+                run.cancel()
+            try:
+                result = run.execute()
+            finally:
+                with self._lock:
+                    self._run = None
+            if result.status != "completed":
+                all_completed = False
+                break
+        self.jobFinished.emit(all_completed)
+
+
+class RunCoordinator(QObject):
+    """Owns the coordinator thread; lives on the GUI thread.
+
+    Its signals are delivered on the GUI thread (queued connections).
+    """
+
+    runStarted = Signal(int, object)
+    poolReady = Signal(int, float)
+    tasksCompleted = Signal(int, object)
+    runFinished = Signal(int, object)
+    jobFinished = Signal(bool)
+    jobFailed = Signal(str)
+    _submit = Signal(object)
+
+    def __init__(self, parent: QObject | None = None):
+        super().__init__(parent)
+        self._busy = False
+        self._thread = QThread()  # keep a reference: never let Qt destroy it running
+        self._thread.setObjectName("gcdapp-coordinator")
+        self._worker = _RunWorker()
+        self._worker.moveToThread(self._thread)
+        self._thread.finished.connect(self._worker.deleteLater)
+        self._submit.connect(self._worker.execute)
+        for name in ("runStarted", "poolReady", "tasksCompleted", "runFinished", "jobFailed"):
+            getattr(self._worker, name).connect(getattr(self, name))
+        self._worker.jobFinished.connect(self._on_job_finished)
+        self._worker.jobFailed.connect(self._on_job_failed)
+        app = QCoreApplication.instance()
+        if app is not None:  # never leave the thread running past the event loop
+            app.aboutToQuit.connect(self.shutdown)
+        self._thread.start()
+
+    @property
+    def busy(self) -> bool:
+        return self._busy
+
+    def start(self, job: Job) -> None:
+        if self._busy:
+            raise RuntimeError("a job is already running")
+        if not self._thread.isRunning():
+            raise RuntimeError("the coordinator has been shut down")
+        self._busy = True
+        self._submit.emit(job)
+
+    def cancel(self) -> None:
+        if self._busy:
+            self._worker.cancel()
+
+    @Slot()
+    def shutdown(self, timeout_ms: int = 2000) -> bool:
+        """Cancel, stop the thread and wait for it. True when it stopped."""
+        if not self._thread.isRunning():
+            return True
+        self._worker.cancel()
+        self._thread.quit()
+        return self._thread.wait(timeout_ms)
+
+    @Slot(bool)
+    def _on_job_finished(self, all_completed: bool) -> None:
+        self._busy = False
+        self.jobFinished.emit(all_completed)
+
+    @Slot(str)
+    def _on_job_failed(self, message: str) -> None:
+        self._busy = False
+        self.jobFinished.emit(False)
