@@ -123,9 +123,9 @@ class RunCoordinator(QObject):
         self._busy = False
         self._thread = QThread()  # keep a reference: never let Qt destroy it running
         self._thread.setObjectName("gcdapp-coordinator")
+        self._closed = False
         self._worker = _RunWorker()
         self._worker.moveToThread(self._thread)
-        self._thread.finished.connect(self._worker.deleteLater)
         self._submit.connect(self._worker.execute)
         for name in ("runStarted", "poolReady", "tasksCompleted", "runFinished", "jobFailed"):
             getattr(self._worker, name).connect(getattr(self, name))
@@ -134,18 +134,22 @@ class RunCoordinator(QObject):
         app = QCoreApplication.instance()
         if app is not None:  # never leave the thread running past the event loop
             app.aboutToQuit.connect(self.shutdown)
-        self._thread.start()
 
     @property
     def busy(self) -> bool:
         return self._busy
 
     def start(self, job: Job) -> None:
+        """Run ``job`` on the coordinator thread.
+
+        The thread runs only while a job does, so an idle coordinator (and
+        the window owning it) can be destroyed at any time."""
         if self._busy:
             raise RuntimeError("a job is already running")
-        if not self._thread.isRunning():
+        if self._closed:
             raise RuntimeError("the coordinator has been shut down")
         self._busy = True
+        self._thread.start()
         self._submit.emit(job)
 
     def cancel(self) -> None:
@@ -154,19 +158,27 @@ class RunCoordinator(QObject):
 
     @Slot()
     def shutdown(self, timeout_ms: int = 2000) -> bool:
-        """Cancel, stop the thread and wait for it. True when it stopped."""
+        """Cancel any job, stop the thread and wait for it; no job starts
+        afterwards. True when the thread has stopped."""
+        self._closed = True
         if not self._thread.isRunning():
             return True
         self._worker.cancel()
         self._thread.quit()
         return self._thread.wait(timeout_ms)
 
+    def _stop_thread(self) -> None:
+        # The worker has returned from execute(): the loop quits at once.
+        self._thread.quit()
+        self._thread.wait()
+        self._busy = False
+
     @Slot(bool)
     def _on_job_finished(self, all_completed: bool) -> None:
-        self._busy = False
+        self._stop_thread()
         self.jobFinished.emit(all_completed)
 
     @Slot(str)
     def _on_job_failed(self, message: str) -> None:
-        self._busy = False
+        self._stop_thread()
         self.jobFinished.emit(False)
