@@ -1,0 +1,623 @@
+"""Sessions: the pairs, the run settings and every finished run, in one file.
+
+A session file (``*.gcdapp.json``) is UTF-8 JSON. Version 1 looks like this::
+
+    {
+     "format": "gcdapp-session",
+     "version": 1,
+     "gcdapp_version": "0.1.0",
+     "saved_at": "2025-05-01T09:30:00+00:00",
+     "settings": {"mode": "processes", "kernel": "bruteforce", "workers": 8,
+                  "chunksize": "auto", "start_method": "forkserver", "repeats": 1},
+     "pairs": "3f0c9a1e2b4d5c6a",             # the editor's pairs: a key of pair_sets
+     "pair_sets": {"3f0c9a1e2b4d5c6a": ARRAY}, # every pair list, once (by fingerprint)
+     "runs": [
+      {"run_id": 1, "label": "#1 serial", "pairs": "3f0c9a1e2b4d5c6a",
+       "info": {"mode": "serial", "kernel": "bruteforce", "workers": 1, "chunksize": 1,
+                "start_method": null, "n_pairs": 10, "n_tasks": 10},
+       "status": "completed", "error": null, "wall_s": 0.12, "startup_s": 0.0,
+       "failed_pairs": [],
+       "results": ARRAY, "done": ARRAY,
+       "tasks": {"start": ARRAY, "count": ARRAY, "t_start": ARRAY, "t_end": ARRAY,
+                 "lane": ARRAY, "lanes": ["MainThread"]}}
+     ],
+     "autosave": {"clean_exit": false, "pid": 1234, "session_path": null, "modified": true}
+    }
+
+``autosave`` appears in autosave files only. An ``ARRAY`` is one of::
+
+    {"dtype": "int64" | "int32" | "float64" | "bool", "shape": [n, 2],
+     "crc32": 1234, "base64": "..."}     # the little-endian bytes, base64
+    {"dtype": "int", "shape": [n, 2], "crc32": 1234, "values": ["123", "-4", ...]}
+
+The second form holds integers beyond 64 bits as decimal strings, so every
+digit survives any JSON reader (a JSON number would lose digits in most
+languages). ``crc32`` is of the raw bytes, or of the values joined by ``\\n``.
+Pair-set keys are :func:`~gcdapp.core.pairs.pairs_fingerprint` and are
+checked on load. A task's ``pair_index`` and ``gcd`` are not stored: they are
+rebuilt from ``start``/``count`` and the run's ``results``.
+
+Loading never evaluates anything (JSON only, never pickle) and reports every
+problem as a :class:`SessionError` that names the file and what is wrong
+(``runs[2].tasks.t_start is missing``). Files over :data:`MAX_SESSION_BYTES`
+are refused before they are read. Writing is atomic
+(:func:`gcdapp.core.atomic.atomic_write_bytes`).
+
+Encoding is written to run on a worker thread while the GUI thread goes on:
+it takes an immutable :class:`Session` and does its heavy work (hashing,
+base64, CRC) in C calls that are either short (chunks of a few MiB) or that
+release the GIL, and it never feeds a huge string to ``json.dumps``.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import math
+import os
+import re
+import secrets
+import zlib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, NoReturn
+
+import numpy as np
+
+from gcdapp import __version__
+from gcdapp.core.atomic import atomic_write_bytes
+from gcdapp.core.events import RunInfo, RunResult, RunSpec, TaskBatch
+from gcdapp.core.history import RunRecord
+from gcdapp.core.pairs import pairs_fingerprint
+
+FORMAT = "gcdapp-session"
+#: The format version this gcdapp writes, and the newest it reads.
+VERSION = 1
+SUFFIX = ".gcdapp.json"
+#: Larger files are refused without being read (1 GiB: ten million pairs and
+#: a few runs of them fit).
+MAX_SESSION_BYTES = 1 << 30
+STATUSES = ("completed", "cancelled", "failed")
+
+# dtype names in the file -> numpy dtypes (little-endian on disk).
+_BINARY = {
+    "int64": np.dtype("<i8"),
+    "int32": np.dtype("<i4"),
+    "float64": np.dtype("<f8"),
+    "bool": np.dtype("|b1"),
+}
+# Base64 in pieces of this many bytes (a multiple of 3, so the pieces join
+# into one valid string): each C call then holds the GIL for a few ms only.
+_B64_PIECE = 3 << 20
+_VALUES_PIECE = 65536
+
+
+class SessionError(ValueError):
+    """A session file that cannot be read; the message says why, for a user."""
+
+
+@dataclass(frozen=True)
+class AutosaveMarker:
+    """What an autosave file adds: whether its writer exited cleanly."""
+
+    clean_exit: bool
+    pid: int | None = None
+    session_path: str | None = None  # the session file the window had open
+    modified: bool = False  # unsaved changes against that file
+
+
+@dataclass(frozen=True)
+class Session:
+    """Everything a session file holds. Treat the arrays as read-only: an
+    autosave encodes them on another thread."""
+
+    pairs: np.ndarray  # the editor's pairs, (n, 2)
+    spec: RunSpec = RunSpec()
+    repeats: int = 1
+    runs: tuple[RunRecord, ...] = ()
+    #: fingerprint -> pairs, for every run's pairs (more are allowed)
+    pair_sets: Mapping[str, np.ndarray] = field(default_factory=dict)
+    saved_at: datetime | None = None
+    gcdapp_version: str = __version__
+    autosave: AutosaveMarker | None = None
+
+    @property
+    def n_pairs(self) -> int:
+        return len(self.pairs)
+
+    @property
+    def n_runs(self) -> int:
+        return len(self.runs)
+
+
+def is_session_path(path: str | os.PathLike) -> bool:
+    return os.fspath(path).lower().endswith(SUFFIX)
+
+
+def looks_like_session(path: str | os.PathLike, sniff: int = 4096) -> bool:
+    """True for a ``.gcdapp.json`` file, or any file whose text starts with
+    ``{`` (a JSON object: never a pair list, always meant as a session)."""
+    if is_session_path(path):
+        return True
+    try:
+        with open(path, "rb") as f:
+            head = f.read(sniff)
+    except OSError:
+        return False
+    return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")
+
+
+# -- writing -----------------------------------------------------------------
+
+
+def save_session(path: str | os.PathLike, session: Session) -> None:
+    """Write ``session`` to ``path`` atomically (old file or new, never half)."""
+    atomic_write_bytes(path, encode_session(session))
+
+
+def encode_session(session: Session) -> bytes:
+    """The session file's bytes."""
+    return b"".join(iter_session_chunks(session))
+
+
+def iter_session_chunks(session: Session) -> Iterator[bytes]:
+    """The session file's bytes, in pieces (arrays are spliced into the JSON
+    text rather than passed through ``json.dumps``)."""
+    nonce = secrets.token_hex(8)
+    arrays: list[np.ndarray] = []
+
+    def ref(array: np.ndarray) -> str:
+        arrays.append(array)
+        return f"\x00{nonce}:{len(arrays) - 1}"
+
+    pair_sets = dict(session.pair_sets)
+    editor_key = pairs_fingerprint(session.pairs)
+    pair_sets.setdefault(editor_key, session.pairs)
+    for record in session.runs:
+        if record.fingerprint not in pair_sets:
+            raise ValueError(f"run {record.run_id}'s pairs are not among the pair sets")
+    used = {editor_key} | {r.fingerprint for r in session.runs}
+    saved_at = session.saved_at or datetime.now(timezone.utc)
+    spec = session.spec
+    doc: dict[str, Any] = {
+        "format": FORMAT,
+        "version": VERSION,
+        "gcdapp_version": __version__,
+        "saved_at": saved_at.isoformat(timespec="seconds"),
+        "settings": {
+            "mode": spec.mode,
+            "kernel": spec.kernel,
+            "workers": spec.workers,
+            "chunksize": spec.chunksize,
+            "start_method": spec.start_method,
+            "repeats": int(session.repeats),
+        },
+        "pairs": editor_key,
+        "pair_sets": {key: ref(pair_sets[key]) for key in pair_sets if key in used},
+        "runs": [_encode_run(record, ref) for record in session.runs],
+    }
+    if session.autosave is not None:
+        marker = session.autosave
+        doc["autosave"] = {
+            "clean_exit": bool(marker.clean_exit),
+            "pid": marker.pid,
+            "session_path": marker.session_path,
+            "modified": bool(marker.modified),
+        }
+    text = json.dumps(doc, indent=1, ensure_ascii=False, allow_nan=False)
+    # json.dumps escapes the NUL of each placeholder as \u0000.
+    parts = re.split(r'"\\u0000' + nonce + r':(\d+)"', text)
+    for i, part in enumerate(parts):
+        if i % 2 == 0:
+            yield part.encode("utf-8")
+        else:
+            yield from _array_chunks(arrays[int(part)])
+
+
+def _encode_run(record: RunRecord, ref) -> dict[str, Any]:
+    result, info = record.result, record.result.info
+    tasks = result.tasks
+    return {
+        "run_id": int(record.run_id),
+        "label": record.label,
+        "pairs": record.fingerprint,
+        "info": {
+            "mode": info.mode,
+            "kernel": info.kernel,
+            "workers": int(info.workers),
+            "chunksize": int(info.chunksize),
+            "start_method": info.start_method,
+            "n_pairs": int(info.n_pairs),
+            "n_tasks": int(info.n_tasks),
+        },
+        "status": result.status,
+        "error": result.error,
+        "wall_s": float(result.wall_s),
+        "startup_s": float(result.startup_s),
+        "failed_pairs": [int(i) for i in result.failed_pairs],
+        "results": ref(result.results),
+        "done": ref(np.asarray(result.done, dtype=bool)),
+        "tasks": {
+            "start": ref(np.asarray(tasks.start, dtype=np.int64)),
+            "count": ref(np.asarray(tasks.count, dtype=np.int64)),
+            "t_start": ref(np.asarray(tasks.t_start, dtype=np.float64)),
+            "t_end": ref(np.asarray(tasks.t_end, dtype=np.float64)),
+            "lane": ref(np.asarray(tasks.lane, dtype=np.int32)),
+            "lanes": [str(lane) for lane in tasks.lanes],
+        },
+    }
+
+
+def _array_chunks(array: np.ndarray) -> Iterator[bytes]:
+    shape = [int(n) for n in array.shape]
+    if array.dtype == object:
+        values = [str(int(v)) for v in array.ravel().tolist()]
+        crc = 0
+        for i in range(0, len(values), _VALUES_PIECE):
+            piece = values[i : i + _VALUES_PIECE]
+            crc = zlib.crc32(("\n" if i else "").encode() + "\n".join(piece).encode(), crc)
+        yield json.dumps({"dtype": "int", "shape": shape, "crc32": crc})[:-1].encode()
+        yield b', "values": ['
+        for i in range(0, len(values), _VALUES_PIECE):
+            if i:
+                yield b", "
+            yield json.dumps(values[i : i + _VALUES_PIECE])[1:-1].encode()
+        yield b"]}"
+        return
+    name = next((n for n, dt in _BINARY.items() if dt.kind == array.dtype.kind
+                 and dt.itemsize == array.dtype.itemsize), None)
+    if name is None:
+        raise ValueError(f"cannot store an array of {array.dtype}")
+    raw = memoryview(np.ascontiguousarray(array, dtype=_BINARY[name]).reshape(-1).view(np.uint8))
+    head = {"dtype": name, "shape": shape, "crc32": zlib.crc32(raw)}
+    yield json.dumps(head)[:-1].encode()
+    yield b', "base64": "'
+    for i in range(0, len(raw), _B64_PIECE):
+        yield base64.b64encode(raw[i : i + _B64_PIECE])
+    yield b'"}'
+
+
+# -- reading -----------------------------------------------------------------
+
+
+def load_session(path: str | os.PathLike, *, max_bytes: int = MAX_SESSION_BYTES) -> Session:
+    """Read a session file. Raises :class:`SessionError` (never anything
+    else for a bad file); reads nothing of a file over ``max_bytes``."""
+    name = os.path.basename(os.fspath(path)) or os.fspath(path)
+    try:
+        size = os.stat(path).st_size
+        if size > max_bytes:
+            raise SessionError(_too_large(name, size, max_bytes))
+        with open(path, "rb") as f:
+            data = f.read(max_bytes + 1)
+    except OSError as e:
+        raise SessionError(f"Cannot read {name}: {e.strerror or e}") from None
+    if len(data) > max_bytes:  # it grew after the stat
+        raise SessionError(_too_large(name, len(data), max_bytes))
+    return decode_session(data, name)
+
+
+def _too_large(name: str, size: int, limit: int) -> str:
+    return (f"{name} is too large to open as a session ({size:,} bytes; "
+            f"the limit is {limit:,} bytes).")
+
+
+def decode_session(data: bytes, name: str = "the session") -> Session:
+    """Parse and check a session file's bytes."""
+    if not data.strip():
+        raise SessionError(f"{name} is empty: it holds no session.")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise SessionError(
+            f"{name} is corrupted: byte {e.start:,} is not UTF-8 text, "
+            "so it cannot be a gcdapp session."
+        ) from None
+    start = text.lstrip()[:1]
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as e:
+        if start not in ("{", "["):
+            raise SessionError(
+                f"{name} is not JSON (it starts with {_shown(text.lstrip())!r}), "
+                "so it is not a gcdapp session."
+            ) from None
+        if e.msg.startswith("Unterminated string") or e.pos >= len(text.rstrip()):
+            raise SessionError(
+                f"{name} is truncated: it ends after {len(data):,} bytes, in the middle "
+                "of the session (was it cut short while being copied or saved?)."
+            ) from None
+        raise SessionError(
+            f"{name} is corrupted: invalid JSON at line {e.lineno}, column {e.colno} "
+            f"({e.msg})."
+        ) from None
+    except (ValueError, RecursionError) as e:  # e.g. an integer of 5,000 digits
+        raise SessionError(f"{name} is corrupted: {e}.") from None
+    return _Reader(name).session(doc)
+
+
+def _shown(text: str, limit: int = 24) -> str:
+    line = text.split("\n", 1)[0]
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+_TYPE_NAMES = {
+    dict: "an object", list: "a list", str: "a string", bool: "true or false",
+    int: "an integer", float: "a number", type(None): "null",
+}
+
+
+def _kind(value: Any) -> str:
+    return _TYPE_NAMES.get(type(value), type(value).__name__)
+
+
+class _Reader:
+    """Checks a parsed document field by field, naming the first bad one."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def fail(self, where: str, what: str) -> NoReturn:
+        raise SessionError(f"{self.name} is not a valid gcdapp session: {where} {what}.")
+
+    # -- fields ----------------------------------------------------------------
+
+    def get(self, obj: dict, key: str, where: str) -> Any:
+        if key not in obj:
+            self.fail(f"{where}.{key}" if where else key, "is missing")
+        return obj[key]
+
+    def obj(self, obj: dict, key: str, where: str) -> dict:
+        value = self.get(obj, key, where)
+        if not isinstance(value, dict):
+            self.fail(_join(where, key), f"should be an object, not {_kind(value)}")
+        return value
+
+    def items(self, obj: dict, key: str, where: str) -> list:
+        value = self.get(obj, key, where)
+        if not isinstance(value, list):
+            self.fail(_join(where, key), f"should be a list, not {_kind(value)}")
+        return value
+
+    def text(self, obj: dict, key: str, where: str, *, optional: bool = False) -> str | None:
+        value = self.get(obj, key, where)
+        if value is None and optional:
+            return None
+        if not isinstance(value, str):
+            expected = "a string or null" if optional else "a string"
+            self.fail(_join(where, key), f"should be {expected}, not {_kind(value)}")
+        return value
+
+    def integer(self, obj: dict, key: str, where: str, *, minimum: int | None = None,
+            optional: bool = False) -> int | None:
+        value = self.get(obj, key, where)
+        if value is None and optional:
+            return None
+        if type(value) is not int:
+            expected = "an integer or null" if optional else "an integer"
+            self.fail(_join(where, key), f"should be {expected}, not {_kind(value)}")
+        if minimum is not None and value < minimum:
+            self.fail(_join(where, key), f"should be at least {minimum}, not {value}")
+        return value
+
+    def flag(self, obj: dict, key: str, where: str) -> bool:
+        value = self.get(obj, key, where)
+        if type(value) is not bool:
+            self.fail(_join(where, key), f"should be true or false, not {_kind(value)}")
+        return value
+
+    def seconds(self, obj: dict, key: str, where: str) -> float:
+        value = self.get(obj, key, where)
+        if type(value) not in (int, float) or not math.isfinite(value) or value < 0:
+            self.fail(_join(where, key), "should be a number of seconds (0 or more)")
+        return float(value)
+
+    def array(self, obj: dict, key: str, where: str, dtypes: tuple[str, ...],
+              shape: tuple[int | None, ...]) -> np.ndarray:
+        here = _join(where, key)
+        spec = self.obj(obj, key, where)
+        dtype = self.text(spec, "dtype", here)
+        if dtype not in dtypes:
+            self.fail(f"{here}.dtype", f"should be {' or '.join(map(repr, dtypes))}, not {dtype!r}")
+        dims = self.items(spec, "shape", here)
+        if len(dims) != len(shape) or any(type(d) is not int or d < 0 for d in dims):
+            self.fail(f"{here}.shape", f"should be {len(shape)} sizes, not {dims!r}"[:200])
+        for got, want in zip(dims, shape):
+            if want is not None and got != want:
+                self.fail(f"{here}.shape", f"is {dims}, but {_shape_text(shape)} is expected")
+        crc = self.integer(spec, "crc32", here, minimum=0)
+        count = math.prod(dims)
+        if dtype == "int":
+            values = self.items(spec, "values", here)
+            if len(values) != count:
+                self.fail(f"{here}.values", f"has {len(values):,} values, not {count:,}")
+            if not all(type(v) is str for v in values):
+                self.fail(f"{here}.values", "should hold integers written as strings")
+            if zlib.crc32("\n".join(values).encode()) != crc:
+                self.fail(here, "does not match its checksum: the file is corrupted")
+            out = np.empty(count, dtype=object)
+            try:
+                out[:] = [int(v) for v in values]
+            except ValueError:
+                self.fail(f"{here}.values", "holds something that is not an integer")
+            return out.reshape(dims)
+        text = self.text(spec, "base64", here)
+        try:
+            raw = base64.b64decode(text, validate=True)
+        except (ValueError, TypeError):
+            self.fail(f"{here}.base64", "is not valid base64: the file is corrupted")
+        dt = _BINARY[dtype]
+        if len(raw) != count * dt.itemsize:
+            self.fail(here, f"holds {len(raw):,} bytes, but shape {dims} needs "
+                            f"{count * dt.itemsize:,}: the file is corrupted")
+        if zlib.crc32(raw) != crc:
+            self.fail(here, "does not match its checksum: the file is corrupted")
+        # Read-only (over the file's bytes) on little-endian machines: loaded
+        # runs are as immutable as finished live ones.
+        return np.frombuffer(raw, dtype=dt).reshape(dims).astype(dt.newbyteorder("="), copy=False)
+
+    # -- the document ----------------------------------------------------------
+
+    def session(self, doc: Any) -> Session:
+        if not isinstance(doc, dict):
+            raise SessionError(
+                f"{self.name} is JSON but not a gcdapp session: it holds {_kind(doc)}, "
+                "not an object."
+            )
+        if "format" not in doc:
+            raise SessionError(
+                f"{self.name} is JSON but not a gcdapp session: it has no \"format\" field."
+            )
+        if doc["format"] != FORMAT:
+            raise SessionError(
+                f"{self.name} is JSON but not a gcdapp session: its format is "
+                f"{_shown(str(doc['format']), 40)!r}, not {FORMAT!r}."
+            )
+        version = self.integer(doc, "version", "", minimum=1)
+        writer = doc.get("gcdapp_version")
+        if version > VERSION:
+            by = f"gcdapp {writer}" if isinstance(writer, str) else "a newer gcdapp"
+            raise SessionError(
+                f"{self.name} was saved by {by} in session format {version}; this gcdapp "
+                f"({__version__}) reads format {VERSION} and older. Update gcdapp to open it."
+            )
+        writer = self.text(doc, "gcdapp_version", "")
+        saved_at = self.text(doc, "saved_at", "", optional=True)
+        when = None
+        if saved_at is not None:
+            try:
+                when = datetime.fromisoformat(saved_at)
+            except ValueError:
+                self.fail("saved_at", f"is not a date and time: {_shown(saved_at, 40)!r}")
+        spec, repeats = self.settings(self.obj(doc, "settings", ""))
+
+        sets = self.obj(doc, "pair_sets", "")
+        pair_sets: dict[str, np.ndarray] = {}
+        for key in sets:
+            here = f"pair_sets[{key!r}]"
+            pairs = self.array(sets, key, "pair_sets", ("int64", "int"), (None, 2))
+            if pairs_fingerprint(pairs) != key:
+                self.fail(here, "does not match its fingerprint: the file is corrupted")
+            pair_sets[key] = pairs
+        key = self.text(doc, "pairs", "")
+        if key not in pair_sets:
+            self.fail("pairs", f"names pair set {_shown(key, 40)!r}, which pair_sets lacks")
+
+        runs = []
+        seen: set[int] = set()
+        for i, item in enumerate(self.items(doc, "runs", "")):
+            record = self.run(item, f"runs[{i}]", pair_sets)
+            if record.run_id in seen:
+                self.fail(f"runs[{i}].run_id", f"repeats run id {record.run_id}")
+            seen.add(record.run_id)
+            runs.append(record)
+
+        marker = None
+        if "autosave" in doc:
+            marker = self.marker(self.obj(doc, "autosave", ""))
+        return Session(
+            pairs=pair_sets[key], spec=spec, repeats=repeats, runs=tuple(runs),
+            pair_sets=pair_sets, saved_at=when, gcdapp_version=writer, autosave=marker,
+        )
+
+    def settings(self, obj: dict) -> tuple[RunSpec, int]:
+        w = "settings"
+        chunk = self.get(obj, "chunksize", w)
+        if chunk != "auto" and (type(chunk) is not int or chunk < 1):
+            self.fail(f"{w}.chunksize", "should be \"auto\" or a positive integer")
+        spec = RunSpec(
+            mode=self.text(obj, "mode", w),
+            kernel=self.text(obj, "kernel", w),
+            workers=self.integer(obj, "workers", w, minimum=1, optional=True),
+            chunksize=chunk,
+            start_method=self.text(obj, "start_method", w, optional=True),
+        )
+        return spec, self.integer(obj, "repeats", w, minimum=1)
+
+    def run(self, item: Any, w: str, pair_sets: dict[str, np.ndarray]) -> RunRecord:
+        if not isinstance(item, dict):
+            self.fail(w, f"should be an object, not {_kind(item)}")
+        run_id = self.integer(item, "run_id", w, minimum=1)
+        label = self.text(item, "label", w)
+        key = self.text(item, "pairs", w)
+        if key not in pair_sets:
+            self.fail(f"{w}.pairs", f"names pair set {_shown(key, 40)!r}, which pair_sets lacks")
+        i = self.obj(item, "info", w)
+        wi = f"{w}.info"
+        info = RunInfo(
+            mode=self.text(i, "mode", wi),
+            kernel=self.text(i, "kernel", wi),
+            workers=self.integer(i, "workers", wi, minimum=1),
+            chunksize=self.integer(i, "chunksize", wi, minimum=1),
+            start_method=self.text(i, "start_method", wi, optional=True),
+            n_pairs=self.integer(i, "n_pairs", wi, minimum=0),
+            n_tasks=self.integer(i, "n_tasks", wi, minimum=0),
+        )
+        n = info.n_pairs
+        if n != len(pair_sets[key]):
+            self.fail(f"{wi}.n_pairs", f"is {n:,}, but the run's pairs number "
+                                       f"{len(pair_sets[key]):,}")
+        status = self.text(item, "status", w)
+        if status not in STATUSES:
+            self.fail(f"{w}.status", f"should be one of {', '.join(STATUSES)}, not "
+                                     f"{_shown(status, 40)!r}")
+        error = self.text(item, "error", w, optional=True)
+        wall_s = self.seconds(item, "wall_s", w)
+        startup_s = self.seconds(item, "startup_s", w)
+        failed = self.items(item, "failed_pairs", w)
+        if not all(type(p) is int and 0 <= p < n for p in failed):
+            self.fail(f"{w}.failed_pairs", f"should hold pair numbers from 0 to {n - 1}")
+        results = self.array(item, "results", w, ("int64", "int"), (n,))
+        done = self.array(item, "done", w, ("bool",), (n,))
+
+        t = self.obj(item, "tasks", w)
+        wt = f"{w}.tasks"
+        start = self.array(t, "start", wt, ("int64",), (None,))
+        k = len(start)
+        count = self.array(t, "count", wt, ("int64",), (k,))
+        t_start = self.array(t, "t_start", wt, ("float64",), (k,))
+        t_end = self.array(t, "t_end", wt, ("float64",), (k,))
+        lane = self.array(t, "lane", wt, ("int32",), (k,))
+        lanes = self.items(t, "lanes", wt)
+        if not all(type(x) is str for x in lanes):
+            self.fail(f"{wt}.lanes", "should be a list of strings")
+        if k:
+            if start.min() < 0 or count.min() < 0 or (start + count).max() > n:
+                self.fail(wt, f"name pairs outside 0..{n - 1}")
+            if lane.min() < 0 or lane.max() >= len(lanes):
+                self.fail(f"{wt}.lane", f"should index the {len(lanes)} lanes")
+            if not (np.isfinite(t_start).all() and np.isfinite(t_end).all()):
+                self.fail(wt, "hold times that are not finite numbers")
+        total = int(count.sum())
+        if total:
+            offsets = np.cumsum(count) - count
+            pair_index = np.repeat(start - offsets, count) + np.arange(total)
+        else:
+            pair_index = np.empty(0, dtype=np.int64)
+        tasks = TaskBatch(
+            start=start, count=count, t_start=t_start, t_end=t_end, lane=lane,
+            lanes=tuple(lanes), pair_index=pair_index, gcd=results[pair_index],
+        )
+        result = RunResult(
+            info=info, status=status, results=results, done=done, tasks=tasks,
+            wall_s=wall_s, startup_s=startup_s, error=error, failed_pairs=list(failed),
+        )
+        return RunRecord(run_id, label, key, result)
+
+    def marker(self, obj: dict) -> AutosaveMarker:
+        w = "autosave"
+        return AutosaveMarker(
+            clean_exit=self.flag(obj, "clean_exit", w),
+            pid=self.integer(obj, "pid", w, optional=True),
+            session_path=self.text(obj, "session_path", w, optional=True),
+            modified=self.flag(obj, "modified", w),
+        )
+
+
+def _join(where: str, key: str) -> str:
+    return f"{where}.{key}" if where else key
+
+
+def _shape_text(shape: tuple[int | None, ...]) -> str:
+    return "[" + ", ".join("n" if s is None else str(s) for s in shape) + "]"
