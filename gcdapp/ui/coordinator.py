@@ -17,6 +17,7 @@ from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
 
 from gcdapp.core.engine import Run, RunSetupError
 from gcdapp.core.events import RunInfo, RunResult, RunSpec, TaskBatch
+from gcdapp.core.pairs import pairs_fingerprint
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,7 @@ class _RunWorker(QObject):
     poolReady = Signal(int, float)  # run id, start-up seconds
     tasksCompleted = Signal(int, object)  # run id, TaskBatch
     runFinished = Signal(int, object)  # run id, RunResult
+    jobStarted = Signal(str)  # the fingerprint of the job's pairs
     jobFinished = Signal(bool)  # True when every repeat completed
     jobFailed = Signal(str)  # the job could not start
 
@@ -79,6 +81,8 @@ class _RunWorker(QObject):
     @Slot(object)
     def execute(self, job: Job) -> None:
         self._stop.clear()
+        # Hashing a million pairs takes tens of ms: here, not on the GUI thread.
+        self.jobStarted.emit(pairs_fingerprint(job.pairs))
         all_completed = True
         for run_id, spec in job.runs:
             if self._stop.is_set():
@@ -114,6 +118,7 @@ class RunCoordinator(QObject):
     poolReady = Signal(int, float)
     tasksCompleted = Signal(int, object)
     runFinished = Signal(int, object)
+    jobStarted = Signal(str)
     jobFinished = Signal(bool)
     jobFailed = Signal(str)
     _submit = Signal(object)
@@ -127,7 +132,8 @@ class RunCoordinator(QObject):
         self._worker = _RunWorker()
         self._worker.moveToThread(self._thread)
         self._submit.connect(self._worker.execute)
-        for name in ("runStarted", "poolReady", "tasksCompleted", "runFinished", "jobFailed"):
+        for name in ("jobStarted", "runStarted", "poolReady", "tasksCompleted", "runFinished",
+                     "jobFailed"):
             getattr(self._worker, name).connect(getattr(self, name))
         self._worker.jobFinished.connect(self._on_job_finished)
         self._worker.jobFailed.connect(self._on_job_failed)

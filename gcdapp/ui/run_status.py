@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import QTimer, Slot
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QSizePolicy, QWidget
 
 from gcdapp.core.events import RunInfo
 from gcdapp.core.stats import throughput
@@ -30,6 +30,9 @@ class RunStatus(QWidget):
         self.label = QLabel("Ready")
         self.label.setAccessibleName("Run status")
         self.label.setToolTip("Elapsed time, pairs done, throughput and estimated time left.")
+        # Changing text must not re-lay out the status bar ~30 times a second.
+        self.label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.label.setMinimumWidth(200)
         self.progress = QProgressBar()
         self.progress.setAccessibleName("Progress")
         self.progress.setToolTip("Pairs computed in the current run.")
@@ -84,8 +87,10 @@ class RunStatus(QWidget):
     def _refresh(self) -> None:
         elapsed = time.monotonic() - self._t0
         total = max(1, self._total)
-        self.progress.setValue(round(1000 * self._done / total))
-        self.progress.setFormat(f"{100 * self._done / total:.0f}%")
+        value = round(1000 * self._done / total)
+        if value != self.progress.value():
+            self.progress.setValue(value)
+            self.progress.setFormat(f"{value / 10:.0f}%")
         rate = throughput(self._done, elapsed)
         parts = [
             f"{self._prefix}{format_duration(elapsed)}",
