@@ -88,6 +88,17 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--json", metavar="PATH|-", default=None,
                      help="also write the measurements as JSON to PATH, or '-' for standard output")
     run.add_argument("--quiet", "-q", action="store_true", help="no progress on standard error")
+
+    desktop = commands.add_parser(
+        "install-desktop",
+        help="add gcdapp to the desktop's application menu",
+        description=(
+            "Write a desktop entry and icons into $XDG_DATA_HOME (default ~/.local/share) "
+            "so that gcdapp appears in the application menu and opens with a click."
+        ),
+    )
+    desktop.add_argument("--uninstall", action="store_true",
+                         help="remove the desktop entry and icons instead")
     return parser
 
 
@@ -98,6 +109,10 @@ def main(argv: list[str] | None = None) -> int:
         from gcdapp.cli.run import run_command
 
         return run_command(args)
+    if args.command == "install-desktop":
+        from gcdapp.cli.desktop import desktop_command
+
+        return desktop_command(args)
     return EXIT_BAD_INPUT  # pragma: no cover - argparse requires a command
 
 

@@ -8,6 +8,7 @@ import threading
 from PySide6.QtWidgets import QApplication
 
 from gcdapp import __version__
+from gcdapp.ui.icons import app_icon
 
 
 def _prepare_process_pools() -> None:
@@ -29,6 +30,7 @@ def create_application(argv: list[str]) -> QApplication:
     app.setOrganizationDomain("gcdapp.invalid")
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("gcdapp")
+    app.setWindowIcon(app_icon())  # the default for every window
     return app
 
 
