@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
+import time
 
 from PySide6.QtWidgets import QApplication
 
@@ -34,14 +36,70 @@ def create_application(argv: list[str]) -> QApplication:
     return app
 
 
+def startup_paths(argv: list[str], qt_arguments: list[str] | None = None) -> list[str]:
+    """The files named on the command line (``gcdapp pairs.csv``).
+
+    ``qt_arguments`` is ``QApplication.arguments()`` when this process built
+    the application: Qt has taken its own options (``-platform offscreen``)
+    out of it, so their values are not mistaken for files. Anything after
+    ``--`` is a file even if it starts with ``-``."""
+    args = list(argv[1:])
+    after: list[str] = []
+    if "--" in args:
+        at = args.index("--")
+        args, after = args[:at], args[at + 1:]
+    if qt_arguments is not None:
+        left = list(qt_arguments[1:])
+        kept = []
+        for arg in args:
+            if arg in left:
+                left.remove(arg)
+                kept.append(arg)
+        args = kept
+    return [a for a in args if not a.startswith("-")] + after
+
+
 def run_app(argv: list[str]) -> int:
+    existed = QApplication.instance() is not None
     app = create_application(argv)
     threading.Thread(target=_prepare_process_pools, name="prepare-pools", daemon=True).start()
     from gcdapp.ui.main_window import MainWindow
 
     window = MainWindow()
     window.show()
-    return app.exec()
+    open_startup_files(window, startup_paths(argv, None if existed else app.arguments()))
+    return finish_app(window, app.exec())
+
+
+def finish_app(window, code: int) -> int:
+    """Stop the window's runs, then return ``code``, or end the process at
+    once when a computation cannot be stopped.
+
+    Python cannot interrupt a thread in the middle of one pair: a serial or
+    threads run stuck in a huge brute-force pair would keep the process
+    alive (or abort Qt, destroying a running QThread). The window has saved
+    the session when it closed, so nothing is lost by ending it here."""
+    stopped = window.coordinator.shutdown(2000)
+    deadline = time.monotonic() + 0.5
+    busy = [t for t in threading.enumerate() if t.name.startswith("gcd-thread")]
+    for thread in busy:
+        thread.join(max(0.0, deadline - time.monotonic()))
+    if not stopped or any(t.is_alive() for t in busy):
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    return code
+
+
+def open_startup_files(window, paths: list[str]) -> bool:
+    """Open the first file given at start-up; a problem shows in the window."""
+    if not paths:
+        return False
+    opened = window.open_path(paths[0])
+    if opened and len(paths) > 1:
+        window.message.show_message(
+            f"Opened {paths[0]} only: gcdapp opens one file at a time.", "info")
+    return opened
 
 
 if __name__ == "__main__":  # pragma: no cover
