@@ -52,6 +52,7 @@ release the GIL, and it never feeds a huge string to ``json.dumps``.
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import math
 import os
@@ -66,7 +67,7 @@ from typing import Any, NoReturn
 import numpy as np
 
 from gcdapp import __version__
-from gcdapp.core.atomic import atomic_write_bytes
+from gcdapp.core.atomic import atomic_write_chunks
 from gcdapp.core.events import RunInfo, RunResult, RunSpec, TaskBatch
 from gcdapp.core.history import RunRecord
 from gcdapp.core.pairs import pairs_fingerprint
@@ -88,8 +89,8 @@ _BINARY = {
     "bool": np.dtype("|b1"),
 }
 # Base64 in pieces of this many bytes (a multiple of 3, so the pieces join
-# into one valid string): each C call then holds the GIL for a few ms only.
-_B64_PIECE = 3 << 20
+# into one valid string): each C call then holds the GIL for ~2 ms at most.
+_B64_PIECE = 3 << 18
 _VALUES_PIECE = 65536
 
 
@@ -152,8 +153,10 @@ def looks_like_session(path: str | os.PathLike, sniff: int = 4096) -> bool:
 
 
 def save_session(path: str | os.PathLike, session: Session) -> None:
-    """Write ``session`` to ``path`` atomically (old file or new, never half)."""
-    atomic_write_bytes(path, encode_session(session))
+    """Write ``session`` to ``path`` atomically (old file or new, never half).
+
+    The file is written piece by piece as it is encoded; nothing is joined."""
+    atomic_write_chunks(path, iter_session_chunks(session))
 
 
 def encode_session(session: Session) -> bytes:
@@ -172,7 +175,7 @@ def iter_session_chunks(session: Session) -> Iterator[bytes]:
         return f"\x00{nonce}:{len(arrays) - 1}"
 
     pair_sets = dict(session.pair_sets)
-    editor_key = pairs_fingerprint(session.pairs)
+    editor_key = fingerprint(session.pairs)
     pair_sets.setdefault(editor_key, session.pairs)
     for record in session.runs:
         if record.fingerprint not in pair_sets:
@@ -213,6 +216,18 @@ def iter_session_chunks(session: Session) -> Iterator[bytes]:
             yield part.encode("utf-8")
         else:
             yield from _array_chunks(arrays[int(part)])
+
+
+def fingerprint(pairs: np.ndarray) -> str:
+    """:func:`~gcdapp.core.pairs.pairs_fingerprint`, without its copy of an
+    int64 array: the hash reads the array in place and releases the GIL, so
+    a writer thread does not stall the GUI thread for a 16 MB copy."""
+    if pairs.dtype != np.int64 or not pairs.flags.c_contiguous:
+        return pairs_fingerprint(pairs)
+    digest = hashlib.blake2b(digest_size=8)
+    digest.update(str(len(pairs)).encode())
+    digest.update(memoryview(pairs.reshape(-1).view(np.uint8)))
+    return digest.hexdigest()
 
 
 def _encode_run(record: RunRecord, ref) -> dict[str, Any]:
@@ -497,7 +512,7 @@ class _Reader:
         for key in sets:
             here = f"pair_sets[{key!r}]"
             pairs = self.array(sets, key, "pair_sets", ("int64", "int"), (None, 2))
-            if pairs_fingerprint(pairs) != key:
+            if fingerprint(pairs) != key:
                 self.fail(here, "does not match its fingerprint: the file is corrupted")
             pair_sets[key] = pairs
         key = self.text(doc, "pairs", "")

@@ -60,6 +60,13 @@ def startup_paths(argv: list[str], qt_arguments: list[str] | None = None) -> lis
 
 
 def run_app(argv: list[str]) -> int:
+    app, window = start_app(argv)
+    return finish_app(window, app.exec())
+
+
+def start_app(argv: list[str]):
+    """Everything :func:`run_app` does before its event loop: the
+    application, the shown window, and the file named in ``argv`` opened."""
     existed = QApplication.instance() is not None
     app = create_application(argv)
     threading.Thread(target=_prepare_process_pools, name="prepare-pools", daemon=True).start()
@@ -68,7 +75,7 @@ def run_app(argv: list[str]) -> int:
     window = MainWindow()
     window.show()
     open_startup_files(window, startup_paths(argv, None if existed else app.arguments()))
-    return finish_app(window, app.exec())
+    return app, window
 
 
 def finish_app(window, code: int) -> int:

@@ -178,7 +178,7 @@ class MainWindow(QMainWindow):
         self.clear_recent_action = self._action(
             "&Clear recent files", "Empty the list of recently opened files", self.clear_recent_files)
         self.quit_action = self._action("&Quit", "Close gcdapp", self.close,
-                                        QKeySequence.StandardKey.Quit)
+                                        "Ctrl+Q")  # StandardKey.Quit is unbound on some platforms
         self.about_action = self._action("&About gcdapp", "Versions and this machine",
                                          self.show_about)
 

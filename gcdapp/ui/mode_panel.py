@@ -199,6 +199,10 @@ class ModePanel(QWidget):
     def repeat_count(self) -> int:
         return self.repeats.value()
 
+    def set_repeat_count(self, count: int) -> None:
+        """Show ``count`` repeats (clamped to the allowed range)."""
+        self.repeats.setValue(max(self.repeats.minimum(), min(self.repeats.maximum(), int(count))))
+
     def set_running(self, running: bool) -> None:
         for widget in (self.mode, self.kernel, self.chunksize, self.repeats, self.run_button,
                        self.compare_button):

@@ -6,10 +6,29 @@ import traceback
 import weakref
 
 import pytest
-from PySide6.QtCore import QStandardPaths, QThread
+from PySide6.QtCore import QSettings, QStandardPaths, QThread
 
 # Settings, autosave and other app data go to test locations, never the user's.
 QStandardPaths.setTestModeEnabled(True)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_settings_and_app_data(qapp, tmp_path_factory, monkeypatch):
+    """Every test starts with no saved settings and no autosave.
+
+    A window restores both when it is built and writes both when it closes,
+    so without this one test would inherit another's layout, run choices and
+    pairs. In test mode Qt puts app data under ``$HOME/.qttest``, and QSettings
+    caches its directory: point both at a fresh place per test."""
+    # The identity gcdapp.ui.app.create_application gives the real app:
+    # QSettings and QStandardPaths name their files after it.
+    qapp.setOrganizationName("gcdapp")
+    qapp.setApplicationName("gcdapp")
+    root = tmp_path_factory.mktemp("appdata")
+    monkeypatch.setenv("HOME", str(root / "home"))
+    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        QSettings.setPath(fmt, QSettings.Scope.UserScope, str(root / "config"))
+    yield
 
 
 @pytest.fixture(autouse=True)

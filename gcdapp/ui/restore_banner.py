@@ -1,0 +1,75 @@
+"""The strip that offers work back after a crash: never a modal dialog."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import QDateTime, QLocale, Qt, Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
+
+from gcdapp.core.session import Session
+
+_COLOR = "#1565c0"
+
+
+def describe(session: Session) -> str:
+    """``"10 pairs and 3 runs from 25 Nov 2026 11:40"``."""
+    pairs = f"{session.n_pairs:,} pair{'' if session.n_pairs == 1 else 's'}"
+    runs = f"{session.n_runs:,} run{'' if session.n_runs == 1 else 's'}"
+    text = f"{pairs} and {runs}"
+    if session.saved_at is not None:
+        text += f" from {format_time(session.saved_at)}"
+    return text
+
+
+def format_time(when: datetime) -> str:
+    stamp = QDateTime.fromSecsSinceEpoch(int(when.timestamp()))
+    return QLocale().toString(stamp, QLocale.FormatType.ShortFormat)
+
+
+class RestoreBanner(QFrame):
+    """"gcdapp did not close properly. Restore …?" with Restore and Discard."""
+
+    restoreRequested = Signal()
+    discardRequested = Signal()
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("RestoreBanner")
+        self.setAccessibleName("Restore unsaved work")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setStyleSheet(
+            f"#RestoreBanner {{ border: 1px solid {_COLOR}; border-left: 4px solid {_COLOR}; }}"
+        )
+        self.text = QLabel()
+        self.text.setWordWrap(True)
+        self.text.setTextFormat(Qt.TextFormat.PlainText)
+        self.text.setAccessibleName("Restore offer")
+        self.restore_button = QPushButton("Restore")
+        self.restore_button.setAccessibleName("Restore")
+        self.restore_button.setToolTip(
+            "Bring back the pairs, settings and runs of the session that did not close "
+            "properly (undo with Ctrl+Z restores the pairs you have now)"
+        )
+        self.discard_button = QPushButton("Discard")
+        self.discard_button.setAccessibleName("Discard")
+        self.discard_button.setToolTip("Forget that session's unsaved work for good")
+        self.restore_button.clicked.connect(self.restoreRequested)
+        self.discard_button.clicked.connect(self.discardRequested)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 4, 4, 4)
+        layout.addWidget(self.text, 1)
+        layout.addWidget(self.restore_button)
+        layout.addWidget(self.discard_button)
+        self.hide()
+
+    def offer(self, session: Session) -> None:
+        self.text.setText(
+            "gcdapp did not close properly last time. Restore its unsaved work: "
+            f"{describe(session)}?"
+        )
+        self.setToolTip(self.text.text())
+        self.show()
+
+    def message(self) -> str:
+        return self.text.text() if not self.isHidden() else ""

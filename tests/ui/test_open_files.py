@@ -1,0 +1,183 @@
+"""Opening files by drag-and-drop and from the command line."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QApplication
+
+import gcdapp.__main__ as gui_main
+from gcdapp.core.pairs import as_pairs
+from gcdapp.core.presets import SEED_NUMBERS
+from gcdapp.ui import MainWindow
+from gcdapp.ui.app import open_startup_files, run_app, startup_paths
+from tests.ui.session_helpers import make_window, pair_list, window_state  # noqa: F401
+
+
+def mime_for(*paths) -> QMimeData:
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    return mime
+
+
+def drop(window, *paths) -> bool:
+    """Drop ``paths`` on the window as a file manager would; True if accepted."""
+    mime = mime_for(*paths)  # the events do not own it: keep it alive
+    enter = QDragEnterEvent(QPoint(100, 100), Qt.DropAction.CopyAction, mime,
+                            Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(window, enter)  # makes the window the drop target
+    event = QDropEvent(QPointF(100, 100), Qt.DropAction.CopyAction, mime,
+                       Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(window, event)
+    return event.isAccepted()
+
+
+def test_the_window_accepts_dragged_files_but_not_text(make_window, tmp_path):
+    window = make_window(show=True)
+    assert window.acceptDrops()
+    mime = mime_for(tmp_path / "a.csv")  # the event does not own it: keep it alive
+    files = QDragEnterEvent(QPoint(10, 10), Qt.DropAction.CopyAction, mime,
+                            Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(window, files)
+    assert files.isAccepted()
+    text = QMimeData()
+    text.setText("12,18")
+    plain = QDragEnterEvent(QPoint(10, 10), Qt.DropAction.CopyAction, text,
+                            Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(window, plain)
+    assert not plain.isAccepted()
+
+
+def test_dropping_a_pair_list_replaces_the_pairs_undoably(make_window, tmp_path):
+    window = make_window(show=True)
+    path = tmp_path / "pairs.csv"
+    path.write_text("a,b\n12,18\n4,6\n")
+    before = window.editor.undo_stack.count()
+    assert drop(window, path)
+    assert pair_list(window) == [(12, 18), (4, 6)]
+    assert window.editor.undo_stack.count() == before + 1
+    window.editor.undo_stack.undo()
+    assert pair_list(window) == list(SEED_NUMBERS)
+    assert window.settings.recent_files() == [str(path)]
+
+
+def test_dropping_a_list_with_bad_lines_keeps_the_good_ones_and_says_so(make_window, tmp_path):
+    window = make_window(show=True)
+    path = tmp_path / "messy.txt"
+    path.write_text("12 18\nbanana\n4 6\n7 x\n")
+    drop(window, path)
+    assert pair_list(window) == [(12, 18), (4, 6)]
+    message = window.message.message()
+    assert window.message.kind == "warning"
+    assert "2 bad line(s) skipped" in message and "line 2" in message
+
+
+def test_dropping_a_session_opens_it(make_window, tmp_path):
+    source = make_window()
+    source.editor.load_pairs(as_pairs([(2**70, 6), (9, 3)]), "pairs")
+    path = tmp_path / "dropped.gcdapp.json"
+    assert source.save_session(path)
+    window = make_window(show=True)
+    drop(window, path)
+    assert pair_list(window) == [(2**70, 6), (9, 3)]
+    assert window.session_path == str(path)
+    assert "dropped.gcdapp.json" in window.windowTitle()
+
+
+def test_dropping_several_files_opens_the_first(make_window, tmp_path):
+    window = make_window(show=True)
+    first, second = tmp_path / "one.csv", tmp_path / "two.csv"
+    first.write_text("1,2\n")
+    second.write_text("3,4\n")
+    drop(window, first, second)
+    assert pair_list(window) == [(1, 2)]
+    assert "drop one file at a time" in window.message.message()
+
+
+@pytest.mark.parametrize("kind", ["missing", "folder", "binary", "session-like"])
+def test_an_unopenable_path_is_reported_in_the_window(make_window, tmp_path, kind):
+    window = make_window(show=True)
+    before = window_state(window)
+    path = {
+        "missing": tmp_path / "nowhere.csv",
+        "folder": tmp_path,
+        "binary": tmp_path / "data.bin",
+        "session-like": tmp_path / "export.json",
+    }[kind]
+    if kind == "binary":
+        path.write_bytes(b"\x00\xff\xfe\x01" * 10)
+    if kind == "session-like":
+        path.write_text('{"rows": [[1, 2]]}')
+    assert not window.open_path(path)
+    expected = {
+        "missing": "there is no such file",
+        "folder": "it is a folder",
+        "binary": "is not a UTF-8 text file",
+        "session-like": 'export.json is JSON but not a gcdapp session: it has no "format" field',
+    }[kind]
+    assert expected in window.message.message()
+    assert window_state(window) == before
+
+
+def test_a_json_pair_list_is_read_as_pairs(make_window, tmp_path):
+    window = make_window(show=True)
+    path = tmp_path / "pairs.json"
+    path.write_text("[[12, 18], [30, 45]]")
+    assert window.open_path(path)
+    assert pair_list(window) == [(12, 18), (30, 45)]
+    assert window.session_path is None
+
+
+def test_startup_paths_skip_options_and_what_qt_took():
+    argv = ["gcdapp", "-platform", "offscreen", "pairs.csv", "--verbose", "--", "-odd.csv"]
+    qt_args = ["gcdapp", "pairs.csv", "--verbose", "--", "-odd.csv"]
+    assert startup_paths(argv, qt_args) == ["pairs.csv", "-odd.csv"]
+    assert startup_paths(["gcdapp"]) == []
+    assert startup_paths(["python -m gcdapp", "a.gcdapp.json", "b.csv"]) == ["a.gcdapp.json", "b.csv"]
+
+
+def test_open_startup_files_reports_a_missing_file(make_window, tmp_path):
+    window = make_window(show=True)
+    assert not open_startup_files(window, [str(tmp_path / "gone.csv")])
+    assert "gone.csv: there is no such file" in window.message.message()
+    assert pair_list(window) == list(SEED_NUMBERS)
+
+
+def _run_and_inspect(monkeypatch, entry, argv):
+    """Run the real start-up, ``entry(argv)``; instead of its event loop,
+    look at the window it shows and close it. (A real ``exec()`` and
+    ``quit()`` leave the test QApplication unable to activate windows for
+    later tests.)"""
+    seen = {}
+
+    def instead_of_exec(*_args):
+        windows = [w for w in QApplication.topLevelWidgets()
+                   if isinstance(w, MainWindow) and w.isVisible()]
+        assert len(windows) == 1
+        window = windows[0]
+        seen["pairs"] = pair_list(window)
+        seen["message"] = window.message.message()
+        window.close()
+        return 0
+
+    monkeypatch.setattr(QApplication, "exec", instead_of_exec)
+    assert entry(argv) == 0
+    return seen
+
+
+def test_gcdapp_with_a_file_argument_opens_it(qtbot, tmp_path, monkeypatch):
+    path = tmp_path / "pairs.csv"
+    path.write_text("12,18\n4,6\n")
+    seen = _run_and_inspect(monkeypatch, run_app, ["gcdapp", str(path)])
+    assert seen["pairs"] == [(12, 18), (4, 6)]
+    assert seen["message"] == ""
+
+
+def test_python_m_gcdapp_with_a_missing_file_shows_why(qtbot, tmp_path, monkeypatch):
+    missing = tmp_path / "missing.csv"
+    seen = _run_and_inspect(monkeypatch, gui_main.main, [gui_main.__file__, str(missing)])
+    assert f"Cannot open {missing}: there is no such file." in seen["message"]
+    assert os.path.basename(str(missing)) not in str(seen["pairs"])
