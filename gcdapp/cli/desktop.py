@@ -165,7 +165,22 @@ def install(home: Path, report: Callable[[str], None] = print) -> list[Path]:
     report(f"installed entry    {entry}")
     report(f"  Exec={exec_line(command)}")
     report(f"  Icon={installed_icon(home)}")
+    if "-m" in command and not _installed():
+        report(
+            "warning: gcdapp is not installed in this Python, so the entry works only if "
+            "gcdapp is importable from your home folder; 'python -m pip install .' fixes that"
+        )
     return written
+
+
+def _installed() -> bool:
+    from importlib import metadata
+
+    try:
+        metadata.distribution(APP_ID)
+    except metadata.PackageNotFoundError:
+        return False
+    return True
 
 
 def uninstall(home: Path, report: Callable[[str], None] = print) -> list[Path]:

@@ -4,6 +4,7 @@ them. Skipped only when PyInstaller is missing; the `test` extra installs it."""
 
 from __future__ import annotations
 
+import ast
 import importlib.util
 import json
 import os
@@ -45,10 +46,38 @@ def frozen_app(tmp_path_factory, request) -> Path:
     app = frozen_build.build(where / "dist", where / "work")
     elapsed = time.monotonic() - started
     size = frozen_build.folder_size(app) / 2**20
+    # Shown in the CI log: CI has a time budget, and the bundle's size matters.
     reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-    if reporter is not None:
-        reporter.write_line(f"\nfrozen build: {elapsed:.0f} s, {size:.0f} MiB in {app}")
+    capture = request.config.pluginmanager.get_plugin("capturemanager")
+    if reporter is not None and capture is not None:
+        with capture.global_and_fixture_disabled():
+            reporter.write_line(f"\nfrozen build: {elapsed:.0f} s, {size:.0f} MiB in {app}")
     return app
+
+
+def _spec_list(name: str) -> list[str]:
+    """A list literal assigned in gcdapp.spec (``excludes``)."""
+    tree = ast.parse((ROOT / "resources" / "pyinstaller" / "gcdapp.spec").read_text())
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == name for t in node.targets):
+            return ast.literal_eval(node.value)
+    raise AssertionError(f"gcdapp.spec assigns no {name}")
+
+
+def test_the_bundle_excludes_nothing_gcdapp_imports():
+    # The spec leaves out modules to keep the bundle lean; an import of one of
+    # them would work from source and fail only in the frozen app.
+    excluded = set(_spec_list("excludes"))
+    imported = set()
+    for path in (ROOT / "gcdapp").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                imported.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                imported.add(node.module)
+                imported.update(f"{node.module}.{alias.name}" for alias in node.names)
+    clashes = {m for m in imported if m in excluded or m.split(".")[0] in excluded}
+    assert not clashes, f"gcdapp imports {sorted(clashes)}, which gcdapp.spec excludes"
 
 
 def user_env(tmp_path: Path) -> dict[str, str]:
