@@ -13,7 +13,8 @@ The file is named after the desktop file name the app sets
 the application name Qt puts in WM_CLASS, so the window manager ties the
 running window to this entry.
 
-Standard library and gcdapp.core only: no Qt.
+No Qt: only the standard library, gcdapp.core and gcdapp.resources (itself
+standard library only).
 """
 
 from __future__ import annotations
