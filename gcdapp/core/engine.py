@@ -332,13 +332,17 @@ class Run:
                 else:  # nothing to report: sleep until woken or a poll interval
                     self._wake.wait(interval)
             self._wake.clear()
+            failure = None
             while self._completed:
                 future = self._completed.popleft()
                 begin, end = self._inflight.pop(future)
-                failure = self._record(future, begin, end)
-                if failure is not None:
-                    return failure
-                completed += 1
+                outcome = self._record(future, begin, end)
+                if outcome is None:
+                    completed += 1
+                elif failure is None:
+                    failure = outcome  # keep recording what already completed
+            if failure is not None:
+                return failure
             next_task = self._submit_more(executor, next_task)
             now = perf_counter_ns()
             if now - last_flush >= interval * 1e9 and len(self._log) > self._flushed:
@@ -353,8 +357,13 @@ class Run:
         except CancelledError:
             return "cancelled", None, []
         except BrokenProcessPool as exc:
-            running = sorted(self._inflight.values()) + [(begin, end)]
-            running.sort()
+            # Tasks run in submission order: the dead worker's pair is among
+            # the earliest that had not completed successfully.
+            running = sorted(
+                [(b, e) for f, (b, e) in self._inflight.items()
+                 if not (f.done() and not f.cancelled() and f.exception() is None)]
+                + [(begin, end)]
+            )
             return "failed", self._broken_pool_message(self._executor, exc, running), [
                 i for b, e in running[: self.info.workers] for i in range(b, e)
             ][:20]

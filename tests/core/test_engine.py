@@ -133,28 +133,42 @@ def test_integers_beyond_64_bits_run_on_processes():
     assert result.result_list() == [big * 2, 1, big * 3]
 
 
-@pytest.mark.parametrize("mode", MODES)
-def test_a_raising_task_fails_the_run_naming_the_pair_and_keeps_results(mode):
-    pairs = [(i, i + 7) for i in range(1, 40)]
-    result = Run(pairs, RunSpec(mode=mode, workers=2, chunksize=1), kernel=fk.RAISES).execute()
-    assert result.status == "failed"
-    assert "pair 13 (13, 20)" in result.error and "ZeroDivisionError" in result.error
-    assert result.failed_pairs == [12]
-    assert not result.done[12]
-    assert result.done[:12].all()  # everything submitted before it finished
+def _assert_kept_everything_reported(result, observer, pairs):
+    """Every pair streamed before the end is in the result, with its gcd."""
+    streamed = np.concatenate([b.pair_index for b in observer.batches]) if observer.batches \
+        else np.empty(0, dtype=np.int64)
+    assert result.done[streamed].all()
     done = np.flatnonzero(result.done)
     assert [result.results[i] for i in done] == [np.gcd(*pairs[i]) for i in done]
 
 
+@pytest.mark.parametrize("mode", MODES)
+def test_a_raising_task_fails_the_run_naming_the_pair_and_keeps_results(mode):
+    pairs = [(i, i + 7) for i in range(1, 40)]
+    observer = Recorder()
+    result = Run(pairs, RunSpec(mode=mode, workers=2, chunksize=1), observer,
+                 kernel=fk.RAISES).execute()
+    assert result.status == "failed"
+    assert "pair 13 (13, 20)" in result.error and "ZeroDivisionError" in result.error
+    assert result.failed_pairs == [12]
+    assert not result.done[12]
+    assert result.done[:10].all()  # finished long before pair 13 was reached
+    _assert_kept_everything_reported(result, observer, pairs)
+
+
 def test_a_dying_worker_fails_the_run_naming_the_pair_and_keeps_results():
     pairs = [(i, i + 7) for i in range(1, 40)]
-    result = Run(pairs, RunSpec(mode="processes", workers=2, chunksize=1), kernel=fk.DIES).execute()
+    observer = Recorder()
+    result = Run(pairs, RunSpec(mode="processes", workers=2, chunksize=1), observer,
+                 kernel=fk.DIES).execute()
     assert result.status == "failed"
     assert "exit code 3" in result.error
     assert "pair 13 (13, 20)" in result.error
-    assert 12 in result.failed_pairs
-    assert result.done[:12].all()
+    assert 12 in result.failed_pairs and not result.done[12]
+    # The pool stops the other worker too, so only what had completed is kept.
+    assert result.n_done >= 1
     assert f"{result.n_done} of 39 pairs had completed" in result.error
+    _assert_kept_everything_reported(result, observer, pairs)
 
 
 @pytest.mark.parametrize("mode", ["processes", "threads", "serial"])

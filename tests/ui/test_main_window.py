@@ -192,7 +192,16 @@ def test_a_dying_worker_is_reported_in_the_window_and_results_stay(qtbot, window
     text = window.message.message()
     assert "failed" in text and "exit code 3" in text and "pair 3 (13, 5)" in text
     assert window.message.kind == "error"
-    assert gcd_column(window)[:2] == ["2", "3"]
+    # What completed before the pool broke stays visible, and only that.
+    result = window.history.records[-1].result
+    shown = gcd_column(window)
+    expected = {0: "2", 1: "3", 3: "4"}
+    for row in range(len(shown)):
+        if result.done[row]:
+            assert shown[row] == expected.get(row, "3")
+        else:
+            assert not shown[row]
+    assert result.n_done >= 1 and not result.done[2]
     assert window.runs.runs_model.data(window.runs.runs_model.index(0, 9)) == "failed"
 
 
