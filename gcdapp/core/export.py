@@ -1,0 +1,314 @@
+"""Writers for results and runs: CSV and JSON, Qt-free.
+
+Every writer builds the whole file in memory and hands it to
+:func:`gcdapp.core.atomic.atomic_write_text`, so a reader (or a crash) sees
+the old file or the new one, never half of one. A failure raises
+:class:`ExportError`, whose message names the file and the reason; the old
+file, if any, is left as it was.
+
+Formats
+-------
+Results CSV (one row per pair, in input order)::
+
+    a,b,gcd,time_s,worker
+
+``gcd`` is an exact integer (huge ones included). ``time_s`` is the duration
+of the *task* that computed the pair, in seconds, written as Python's
+shortest round-trip float; a task may hold several pairs, which then share it.
+``worker`` is the worker's label (a pid for processes, a thread name for
+threads). ``gcd``, ``time_s`` and ``worker`` are empty for a pair that was not
+computed.
+
+Runs CSV: one row per run of the history, columns :data:`RUN_FIELDS`. Empty
+cells stand for "none" (no start method, no speedup, no error).
+
+Runs JSON: one object::
+
+    {"format": "gcdapp-runs", "format_version": 1,
+     "gcdapp_version": "0.1.0", "python_version": "3.11.9",
+     "runs": [{...one object per run, keys RUN_FIELDS...}]}
+
+with ``null`` where the CSV has an empty cell. Only standard JSON is written
+(no NaN or Infinity).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import os
+import platform
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from gcdapp import __version__
+from gcdapp.core.atomic import atomic_write_text
+from gcdapp.core.events import RunResult, TaskBatch
+from gcdapp.core.history import RunHistory, RunRecord
+
+__all__ = [
+    "RESULT_FIELDS",
+    "RUN_FIELDS",
+    "RUNS_JSON_FORMAT",
+    "ExportError",
+    "pair_task_columns",
+    "run_rows",
+    "runs_to_json",
+    "write_atomic_text",
+    "write_results_csv",
+    "write_run_results_csv",
+    "write_runs_csv",
+    "write_runs_json",
+]
+
+RESULT_FIELDS = ("a", "b", "gcd", "time_s", "worker")
+RUN_FIELDS = (
+    "run_id",
+    "label",
+    "mode",
+    "workers",
+    "kernel",
+    "chunksize",
+    "start_method",
+    "n_pairs",
+    "n_done",
+    "status",
+    "wall_s",
+    "startup_s",
+    "compute_s",
+    "speedup",
+    "baseline_run_id",
+    "error",
+)
+RUNS_JSON_FORMAT = "gcdapp-runs"
+RUNS_JSON_VERSION = 1
+
+
+class ExportError(Exception):
+    """An export that could not be written; the message says which file and why."""
+
+    def __init__(self, path: str | os.PathLike, reason: str):
+        super().__init__(f"Cannot write {os.fspath(path)}: {reason}")
+        self.path = os.fspath(path)
+        self.reason = reason
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return str(exc) or type(exc).__name__
+
+
+def write_atomic_text(path: str | os.PathLike, text: str) -> None:
+    """``atomic_write_text``, with any failure raised as :class:`ExportError`."""
+    target = Path(path)
+    if target.is_dir():
+        raise ExportError(path, "it is a folder")
+    try:
+        atomic_write_text(target, text)
+    except (OSError, ValueError) as exc:
+        raise ExportError(path, _reason(exc)) from exc
+
+
+# -- results -------------------------------------------------------------------
+
+
+#: Rows formatted at a time by :func:`write_results_csv`.
+_BLOCK = 1 << 16
+
+
+def _int_cells(values: np.ndarray) -> list[str]:
+    """Exact decimal text of each value (``tolist`` gives Python ints)."""
+    return list(map(str, values.tolist()))
+
+
+def _float_cells(values: np.ndarray, keep: np.ndarray) -> list[str]:
+    """``repr`` of each value where ``keep`` and finite, else ``""``.
+
+    The pairs of one task are contiguous and share its time, so each run of
+    equal values is formatted once.
+    """
+    n = len(values)
+    if n == 0:
+        return []
+    ok = keep & np.isfinite(values)
+    v = np.where(ok, values, 0.0)
+    starts = np.flatnonzero(np.concatenate(([True], (v[1:] != v[:-1]) | (ok[1:] != ok[:-1]))))
+    texts = np.array(
+        [repr(x) if k else "" for x, k in zip(v[starts].tolist(), ok[starts].tolist())],
+        dtype=object,
+    )
+    return np.repeat(texts, np.diff(np.append(starts, n))).tolist()
+
+
+def write_results_csv(
+    path: str | os.PathLike,
+    pairs: np.ndarray,
+    gcd: np.ndarray,
+    done: np.ndarray,
+    time_s: np.ndarray,
+    worker_index: np.ndarray,
+    worker_labels: Sequence[str],
+) -> int:
+    """Write one row per pair (``a,b,gcd,time_s,worker``); return the row count.
+
+    ``pairs`` is ``(n, 2)`` (int64 or object); ``gcd`` is meaningful where
+    ``done``; ``time_s`` is the duration of each pair's task (NaN when none);
+    ``worker_index`` indexes ``worker_labels`` (-1 when none). Pairs that are
+    not ``done`` get empty gcd, time and worker cells.
+    """
+    pairs = np.asarray(pairs)
+    n = len(pairs)
+    if pairs.size == 0:
+        pairs = np.empty((0, 2), dtype=np.int64)
+    if pairs.ndim != 2 or pairs.shape[1] != 2:
+        raise ValueError(f"pairs must have shape (n, 2), got {pairs.shape}")
+    done = np.asarray(done, dtype=bool)
+    gcd = np.asarray(gcd)
+    time_s = np.asarray(time_s, dtype=np.float64)
+    worker_index = np.asarray(worker_index)
+    for name, column in (("gcd", gcd), ("done", done), ("time_s", time_s),
+                         ("worker_index", worker_index)):
+        if len(column) != n:
+            raise ValueError(f"{name} has {len(column)} values for {n} pairs")
+
+    labels = np.empty(len(worker_labels) + 1, dtype=object)
+    labels[:-1] = [str(label) for label in worker_labels]
+    labels[-1] = ""  # for "no worker"
+    no_worker = len(worker_labels)
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(RESULT_FIELDS)
+    # Block by block, whole columns at once: numpy picks and formats the cells
+    # (as text, which the csv module writes fastest), csv writes the rows.
+    for lo in range(0, n, _BLOCK):
+        hi = min(lo + _BLOCK, n)
+        ok = done[lo:hi]
+        a = _int_cells(pairs[lo:hi, 0])
+        b = _int_cells(pairs[lo:hi, 1])
+        g = _int_cells(gcd[lo:hi])
+        for i in np.flatnonzero(~ok).tolist():
+            g[i] = ""
+        t = _float_cells(time_s[lo:hi], ok)
+        index = worker_index[lo:hi].astype(np.intp)
+        index[(index < 0) | (index >= no_worker) | ~ok] = no_worker
+        w = labels[index].tolist()
+        writer.writerows(zip(a, b, g, t, w))
+    write_atomic_text(path, buffer.getvalue())
+    return n
+
+
+def pair_task_columns(tasks: TaskBatch, n_pairs: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per pair: the duration (s) of the task that computed it, and that task's
+    lane (an index into ``tasks.lanes``). NaN and -1 for pairs no task covered."""
+    time_s = np.full(n_pairs, np.nan, dtype=np.float64)
+    lane = np.full(n_pairs, -1, dtype=np.int32)
+    count = np.asarray(tasks.count, dtype=np.int64)
+    if len(count) == 0 or n_pairs == 0:
+        return time_s, lane
+    start = np.asarray(tasks.start, dtype=np.int64)
+    total = int(count.sum())
+    # pair rows of every task, task after task: start[i], start[i] + 1, ...
+    rows = np.repeat(start, count) + (
+        np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(count) - count, count)
+    )
+    keep = (rows >= 0) & (rows < n_pairs)
+    duration = np.asarray(tasks.t_end, np.float64) - np.asarray(tasks.t_start, np.float64)
+    time_s[rows[keep]] = np.repeat(duration, count)[keep]
+    lane[rows[keep]] = np.repeat(np.asarray(tasks.lane, np.int32), count)[keep]
+    return time_s, lane
+
+
+def write_run_results_csv(path: str | os.PathLike, result: RunResult, pairs: np.ndarray) -> int:
+    """The results CSV of one stored run: its ``pairs`` and what it computed."""
+    pairs = np.asarray(pairs)
+    n = len(pairs)
+    if len(result.done) != n:
+        raise ValueError(f"the run has {len(result.done)} results for {n} pairs")
+    time_s, lane = pair_task_columns(result.tasks, n)
+    return write_results_csv(path, pairs, result.results, result.done, time_s, lane,
+                             result.tasks.lanes)
+
+
+# -- runs ----------------------------------------------------------------------
+
+
+def _finite_or_none(value: float | None) -> float | None:
+    if value is None:
+        return None
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+def _run_row(history: RunHistory, record: RunRecord) -> dict:
+    result = record.result
+    info = result.info
+    baseline = history.baseline(record) if record.completed else None
+    speedup = _finite_or_none(history.speedup(record))
+    return {
+        "run_id": int(record.run_id),
+        "label": record.label,
+        "mode": info.mode,
+        "workers": int(info.workers),
+        "kernel": info.kernel,
+        "chunksize": int(info.chunksize),
+        "start_method": info.start_method,
+        "n_pairs": int(info.n_pairs),
+        "n_done": int(result.n_done),
+        "status": result.status,
+        "wall_s": _finite_or_none(result.wall_s),
+        "startup_s": _finite_or_none(result.startup_s),
+        "compute_s": _finite_or_none(result.compute_s),
+        "speedup": speedup,
+        "baseline_run_id": int(baseline.run_id) if speedup is not None else None,
+        "error": result.error,
+    }
+
+
+def run_rows(history: RunHistory) -> list[dict]:
+    """One dict per run, in history order, with the keys of :data:`RUN_FIELDS`
+    (None for "none"). ``speedup`` is against the run's baseline as
+    :meth:`RunHistory.speedup` defines it; ``baseline_run_id`` names that run."""
+    return [_run_row(history, record) for record in history]
+
+
+def runs_to_json(history: RunHistory) -> list[dict]:
+    """The ``runs`` list of the runs JSON (JSON-ready dicts)."""
+    return run_rows(history)
+
+
+def write_runs_csv(path: str | os.PathLike, history: RunHistory) -> int:
+    """One row per run (columns :data:`RUN_FIELDS`); return the row count."""
+    rows = run_rows(history)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(RUN_FIELDS)
+    for row in rows:
+        # floats as repr (shortest round-trip); None as an empty cell
+        writer.writerow(["" if row[key] is None else row[key] for key in RUN_FIELDS])
+    write_atomic_text(path, buffer.getvalue())
+    return len(rows)
+
+
+def runs_document(history: RunHistory) -> dict:
+    """The whole runs JSON document: a small header and the ``runs`` list."""
+    return {
+        "format": RUNS_JSON_FORMAT,
+        "format_version": RUNS_JSON_VERSION,
+        "gcdapp_version": __version__,
+        "python_version": platform.python_version(),
+        "runs": runs_to_json(history),
+    }
+
+
+def write_runs_json(path: str | os.PathLike, history: RunHistory) -> int:
+    """Write :func:`runs_document` as indented JSON; return the run count."""
+    document = runs_document(history)
+    text = json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    write_atomic_text(path, text)
+    return len(document["runs"])
