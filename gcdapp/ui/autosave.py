@@ -13,6 +13,11 @@ left by a crash or a kill. It is moved aside to ``autosave.recovered.gcdapp.json
 (so this window's own autosaves cannot overwrite it) and offered back until
 the user restores or discards it.
 
+Replaced work: opening a session or restoring a crash replaces the runs,
+which undo cannot bring back. When they were not saved to a file, the window
+first keeps them with :meth:`Autosaver.keep_replaced` in ``replaced/`` (the
+newest :data:`MAX_REPLACED`), and says where.
+
 Several windows or processes: each takes a slot with a :class:`QLockFile`
 (``autosave.gcdapp.json.lock``, ``autosave-2.gcdapp.json.lock``, …), so two
 running gcdapps never write over each other's autosave; a lock left by a
@@ -49,6 +54,9 @@ AUTOSAVE_NAME = "autosave" + SUFFIX
 DELAY_MS = 3000
 MAX_DELAY_MS = 15000
 MAX_SLOTS = 8
+#: Unsaved sessions replaced by an open or a restore are kept here (newest few).
+REPLACED_DIR = "replaced"
+MAX_REPLACED = 10
 
 #: Builds the snapshot to write, on the GUI thread.
 Snapshot = Callable[[AutosaveMarker], Session]
@@ -182,6 +190,27 @@ class Autosaver(QObject):
         self._drop_recovered_from = self._writes + 1
         self._dirty = True
         self.save_now()
+
+    def keep_replaced(self, session: Session) -> str:
+        """Write ``session`` (about to be replaced, unsaved) to
+        ``replaced/<time>.gcdapp.json`` and return that path. Raises OSError."""
+        directory = os.path.join(self.directory, REPLACED_DIR)
+        os.makedirs(directory, exist_ok=True)
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        path = os.path.join(directory, f"{stamp}{SUFFIX}")
+        n = 1
+        while os.path.exists(path):
+            n += 1
+            path = os.path.join(directory, f"{stamp}-{n}{SUFFIX}")
+        save_session(path, session)
+        kept = sorted((e for e in os.scandir(directory) if e.name.endswith(SUFFIX)),
+                      key=lambda e: e.stat().st_mtime_ns, reverse=True)
+        for entry in kept[MAX_REPLACED:]:
+            try:
+                os.unlink(entry.path)
+            except OSError:
+                pass
+        return path
 
     # -- saving ----------------------------------------------------------------
 

@@ -27,7 +27,6 @@ from gcdapp.core.engine import check_run
 from gcdapp.core.events import RunInfo, RunResult, RunSpec, TaskBatch
 from gcdapp.core.history import RunHistory, RunRecord
 from gcdapp.core.kernels import get_kernel
-from gcdapp.core.pairs import pairs_fingerprint
 from gcdapp.core.parsing import parse_file
 from gcdapp.core.presets import get_preset
 from gcdapp.core.session import (
@@ -38,10 +37,12 @@ from gcdapp.core.session import (
     SessionError,
     looks_like_session,
 )
+from gcdapp.core.session import fingerprint as session_fingerprint
 from gcdapp.core.session import load_session as read_session_file
 from gcdapp.core.session import save_session as write_session_file
 from gcdapp.ui.autosave import Autosaver
 from gcdapp.ui.coordinator import Job, RunCoordinator
+from gcdapp.ui.export_menu import install_export_menu
 from gcdapp.ui.mode_panel import ModePanel
 from gcdapp.ui.pair_editor import PairEditor
 from gcdapp.ui.palette import run_color
@@ -109,6 +110,7 @@ class MainWindow(QMainWindow):
 
         self._make_actions()
         self._make_menus()
+        self.export_menu = install_export_menu(self)
         # Last, once everything else exists: it starts a thread.
         self.coordinator = RunCoordinator(self)
         self._connect()
@@ -338,12 +340,14 @@ class MainWindow(QMainWindow):
             self.message.show_message(str(e), "error")
             return False
         name = os.path.basename(path)
+        self.message.dismiss()
+        kept = self._keep_unsaved_runs()
         self._apply_session(session, undo_text=f"Open {name}", settings=True)
         self.session_path = os.path.abspath(path)
         self.setWindowModified(False)
         self._update_title()
         self._remember_file(path)
-        self.message.dismiss()
+        self._show_kept(kept)
         self.status.show_text(f"Opened {name}: {describe(session)}")
         self.autosaver.schedule()
         return True
@@ -404,6 +408,25 @@ class MainWindow(QMainWindow):
         return self.session_snapshot(
             replace(marker, session_path=self.session_path, modified=self.isWindowModified()))
 
+    def _keep_unsaved_runs(self) -> str | None:
+        """Before the runs are replaced: if they were never saved, write the
+        session aside (undo brings back pairs, not runs). Returns where, or
+        None when nothing needed keeping or keeping failed (said in the
+        message strip; the replacement the user asked for goes ahead)."""
+        if not len(self.history) or not self.isWindowModified():
+            return None
+        try:
+            return self.autosaver.keep_replaced(self.session_snapshot())
+        except (OSError, ValueError) as e:
+            self.message.show_message(f"The runs you had could not be kept: {e}", "warning")
+            return None
+
+    def _show_kept(self, kept: str | None) -> None:
+        if kept is None:
+            return
+        self.message.show_message(
+            f"The unsaved runs you had were kept in {kept}: open it to get them back.", "info")
+
     def _apply_session(self, session: Session, undo_text: str | None, settings: bool) -> None:
         """Show ``session``: its pairs (one undoable step unless ``undo_text``
         is None), its runs and, if asked, its run settings."""
@@ -434,7 +457,7 @@ class MainWindow(QMainWindow):
             self.chart.walls.set_speedup(record.run_id, self.history.speedup(record))
         # The table's gcd column shows the last run of the pairs it holds.
         if records:
-            current = pairs_fingerprint(self.editor.model.pairs())
+            current = session_fingerprint(self.editor.model.pairs())
             last = next((r for r in reversed(records) if r.fingerprint == current), None)
             if last is not None:
                 self.editor.apply_batch(last.result.tasks)
@@ -667,7 +690,10 @@ class MainWindow(QMainWindow):
         if self.running:
             self.message.show_message("Cannot restore while a run is in progress.", "error")
             return False
+        self.message.dismiss()
+        kept = self._keep_unsaved_runs()
         self._apply_session(session, undo_text="Restore unsaved work", settings=True)
+        self._show_kept(kept)
         marker = session.autosave
         self.session_path = marker.session_path if marker is not None else None
         self._update_title()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import QDateTime, QLocale, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from gcdapp.core.session import Session
@@ -13,7 +13,7 @@ _COLOR = "#1565c0"
 
 
 def describe(session: Session) -> str:
-    """``"10 pairs and 3 runs from 25 Nov 2026 11:40"``."""
+    """``"10 pairs and 3 runs from today at 11:40"``."""
     pairs = f"{session.n_pairs:,} pair{'' if session.n_pairs == 1 else 's'}"
     runs = f"{session.n_runs:,} run{'' if session.n_runs == 1 else 's'}"
     text = f"{pairs} and {runs}"
@@ -22,9 +22,17 @@ def describe(session: Session) -> str:
     return text
 
 
-def format_time(when: datetime) -> str:
-    stamp = QDateTime.fromSecsSinceEpoch(int(when.timestamp()))
-    return QLocale().toString(stamp, QLocale.FormatType.ShortFormat)
+def format_time(when: datetime, now: datetime | None = None) -> str:
+    """``"today at 14:05"``, ``"yesterday at 09:30"`` or ``"3 Nov 2026 at 17:12"``
+    (local time)."""
+    local = when.astimezone()
+    today = (now or datetime.now().astimezone()).date()
+    clock = f"{local:%H:%M}"
+    if local.date() == today:
+        return f"today at {clock}"
+    if (today - local.date()).days == 1:
+        return f"yesterday at {clock}"
+    return f"{local.day} {local:%b %Y} at {clock}"
 
 
 class RestoreBanner(QFrame):
@@ -65,8 +73,7 @@ class RestoreBanner(QFrame):
 
     def offer(self, session: Session) -> None:
         self.text.setText(
-            "gcdapp did not close properly last time. Restore its unsaved work: "
-            f"{describe(session)}?"
+            f"gcdapp did not close properly. Restore its unsaved work: {describe(session)}?"
         )
         self.setToolTip(self.text.text())
         self.show()

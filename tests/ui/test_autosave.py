@@ -277,3 +277,14 @@ def test_autosaver_alone_debounces_and_finishes(qtbot, tmp_path):
         assert len(made) == 2
     finally:
         saver.release()
+
+
+def test_the_banner_says_when_the_work_is_from():
+    from datetime import datetime, timedelta
+
+    from gcdapp.ui.restore_banner import format_time
+
+    now = datetime(2026, 3, 5, 18, 0).astimezone()
+    assert format_time(now.replace(hour=9, minute=7), now) == "today at 09:07"
+    assert format_time(now - timedelta(days=1), now) == "yesterday at 18:00"
+    assert format_time(now - timedelta(days=30), now) == "3 Feb 2026 at 18:00"

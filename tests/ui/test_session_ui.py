@@ -215,3 +215,31 @@ def test_a_failed_save_keeps_the_old_file_and_says_so(qtbot, make_window, tmp_pa
     assert path.read_bytes() == old
     assert [p.name for p in tmp_path.iterdir()] == ["kept.gcdapp.json"]  # no temp file
     assert window.isWindowModified()  # still unsaved
+
+
+def test_opening_a_session_over_unsaved_runs_keeps_them_aside(qtbot, make_window, tmp_path):
+    other = make_window()
+    other.editor.load_pairs(as_pairs([(4, 6)]), "pairs")
+    path = tmp_path / "other.gcdapp.json"
+    assert other.save_session(path)
+
+    window = make_window(show=True)
+    set_mode(window, "serial")
+    assert run_and_wait(qtbot, window)
+    assert window.isWindowModified()
+    assert window.open_path(path)
+    assert pair_list(window) == [(4, 6)] and len(window.history) == 0
+    message = window.message.message()
+    assert "The unsaved runs you had were kept in " in message
+    kept = message.split(" were kept in ")[1].split(": open it")[0]
+    assert os.path.dirname(kept).endswith("replaced")
+    from gcdapp.core.session import load_session
+
+    assert load_session(kept).n_runs == 1
+    assert load_session(kept).pairs.tolist() == [list(p) for p in SEED_NUMBERS]
+
+    # runs saved to a file need no keeping
+    assert window.save_session(tmp_path / "mine.gcdapp.json")
+    assert not window.open_path(tmp_path / "nope.gcdapp.json")  # a failed open keeps nothing
+    assert window.open_path(path)
+    assert "kept in" not in window.message.message()
