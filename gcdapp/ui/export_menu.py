@@ -79,11 +79,14 @@ def install_export_menu(window: QMainWindow, directory: Directory = None) -> Exp
     """Add File > Export to ``window`` (a :class:`gcdapp.ui.MainWindow`) and return it.
 
     The submenu goes above the separator before Quit (at the end when there is
-    no Quit). Installing twice returns the first menu.
+    no Quit). Installing twice returns the first menu, with ``directory``
+    updated when one is given.
     """
     file_menu = _file_menu(window)
     for action in file_menu.actions():
         if isinstance(action.menu(), ExportMenu):
+            if directory is not None:
+                action.menu()._directory = directory
             return action.menu()
     menu = ExportMenu(window, directory, file_menu)
     actions = file_menu.actions()
