@@ -23,15 +23,17 @@ def mime_for(*paths) -> QMimeData:
     return mime
 
 
-def drop(window, *paths) -> bool:
-    """Drop ``paths`` on the window as a file manager would; True if accepted."""
+def drop(window, *paths, on=None) -> bool:
+    """Drop ``paths`` on the window (or on its child ``on``) as a file
+    manager would; True if accepted."""
+    target = on or window
     mime = mime_for(*paths)  # the events do not own it: keep it alive
-    enter = QDragEnterEvent(QPoint(100, 100), Qt.DropAction.CopyAction, mime,
+    enter = QDragEnterEvent(QPoint(20, 20), Qt.DropAction.CopyAction, mime,
                             Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
-    QApplication.sendEvent(window, enter)  # makes the window the drop target
-    event = QDropEvent(QPointF(100, 100), Qt.DropAction.CopyAction, mime,
+    QApplication.sendEvent(target, enter)  # Qt makes whoever accepts it the drop target
+    event = QDropEvent(QPointF(20, 20), Qt.DropAction.CopyAction, mime,
                        Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
-    QApplication.sendEvent(window, event)
+    QApplication.sendEvent(target, event)
     return event.isAccepted()
 
 
@@ -62,6 +64,21 @@ def test_dropping_a_pair_list_replaces_the_pairs_undoably(make_window, tmp_path)
     window.editor.undo_stack.undo()
     assert pair_list(window) == list(SEED_NUMBERS)
     assert window.settings.recent_files() == [str(path)]
+
+
+@pytest.mark.parametrize("where", ["pair table", "timeline", "wall chart", "runs table"])
+def test_a_file_dropped_on_any_part_of_the_window_opens(make_window, tmp_path, where):
+    window = make_window(show=True)
+    child = {
+        "pair table": window.editor.view.viewport(),
+        "timeline": window.chart.timeline,
+        "wall chart": window.chart.walls,
+        "runs table": window.runs.viewport(),
+    }[where]
+    path = tmp_path / "pairs.txt"
+    path.write_text("9 12\n")
+    assert drop(window, path, on=child)
+    assert pair_list(window) == [(9, 12)]
 
 
 def test_dropping_a_list_with_bad_lines_keeps_the_good_ones_and_says_so(make_window, tmp_path):

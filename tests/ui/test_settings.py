@@ -13,10 +13,11 @@ from gcdapp.ui.settings import MAX_RECENT, AppSettings, RunChoices
 from tests.ui.session_helpers import make_window, set_mode  # noqa: F401 (fixture)
 
 
-def test_settings_land_in_the_test_sandbox():
+def test_settings_land_in_a_fresh_sandbox_per_test(tmp_path_factory):
     path = QSettings().fileName()
-    assert "gcdapp" in path
-    assert not path.startswith(os.path.expanduser("~/.config"))  # HOME is a temp dir here
+    assert path.endswith(os.path.join("config", "gcdapp", "gcdapp.conf"))
+    assert path.startswith(str(tmp_path_factory.getbasetemp()))
+    assert not os.path.exists(path)  # nothing saved yet in this test
 
 
 def test_layout_and_run_choices_persist_across_windows(qtbot, make_window):
