@@ -303,14 +303,25 @@ class Run:
         limit = self.backend.max_inflight(info.workers)
         size = info.chunksize
         isolated = self.backend.isolated
-        while len(self._inflight) < limit and next_task < info.n_tasks and not self.cancelled:
+        while (
+            len(self._inflight) < limit
+            and next_task < info.n_tasks
+            and not self.cancelled
+            and not self._pool_broken
+        ):
             begin = next_task * size
             end = min(info.n_pairs, begin + size)
             chunk = _encode_chunk(self.pairs[begin:end])
-            if isolated:  # the pool's initializer installed the kernel
-                future = executor.submit(run_chunk, begin, chunk)
-            else:
-                future = executor.submit(run_chunk, begin, chunk, self.kernel.func)
+            try:
+                if isolated:  # the pool's initializer installed the kernel
+                    future = executor.submit(run_chunk, begin, chunk)
+                else:
+                    future = executor.submit(run_chunk, begin, chunk, self.kernel.func)
+            except BrokenProcessPool:
+                # A worker died: the tasks in flight report it (naming their
+                # pairs) through their futures. Submit nothing more.
+                self._pool_broken = True
+                break
             self._inflight[future] = (begin, end)
             future.add_done_callback(self._on_done)
             next_task += 1
@@ -318,6 +329,7 @@ class Run:
 
     def _compute(self, executor: Executor) -> tuple[Status, str | None, list[int]]:
         info = self.info
+        self._pool_broken = False
         next_task = self._submit_more(executor, 0)
         completed = 0
         interval = self.flush_interval
@@ -344,6 +356,8 @@ class Run:
             if failure is not None:
                 return failure
             next_task = self._submit_more(executor, next_task)
+            if self._pool_broken and not self._inflight:
+                return "failed", self._broken_pool_message(executor, None, []), []
             now = perf_counter_ns()
             if now - last_flush >= interval * 1e9 and len(self._log) > self._flushed:
                 self._flush()

@@ -1,15 +1,19 @@
 import os
 import threading
 import time
+from concurrent.futures import Executor, Future
+from concurrent.futures.process import BrokenProcessPool
 
 import numpy as np
 import pytest
 
+from gcdapp.core.backends import BACKENDS, ThreadBackend
 from gcdapp.core.engine import MAX_AUTO_CHUNK, Run, RunSetupError, auto_chunksize, run_pairs
 from gcdapp.core.events import NullObserver, RunSpec
 from gcdapp.core.generate import generate_pairs
 from gcdapp.core.kernels import get_kernel
 from gcdapp.core.presets import SEED_NUMBERS, SEED_RESULTS
+from gcdapp.core.tasks import warm_up
 from tests.core import faulty_kernels as fk
 
 MODES = ["serial", "threads", "processes"]
@@ -169,6 +173,60 @@ def test_a_dying_worker_fails_the_run_naming_the_pair_and_keeps_results():
     assert result.n_done >= 1
     assert f"{result.n_done} of 39 pairs had completed" in result.error
     _assert_kept_everything_reported(result, observer, pairs)
+
+
+@pytest.mark.parametrize("first", [0, 1, 2])
+def test_a_worker_dying_on_one_of_the_first_pairs_is_named(first):
+    # The pool may break while the engine is still submitting: the pair must
+    # still be named, and the run must end (not wait for tasks never sent).
+    pairs = [(5 + i, 9) for i in range(400)]  # the first submissions outlast the death
+    pairs[first] = (13, 5)
+    result = Run(pairs, RunSpec(mode="processes", workers=2, chunksize=1),
+                 kernel=fk.DIES).execute()
+    assert result.status == "failed"
+    assert f"pair {first + 1} (13, 5)" in result.error
+    assert first in result.failed_pairs
+
+
+class _BreakingExecutor(Executor):
+    """Breaks like ProcessPoolExecutor: the futures in flight fail with
+    BrokenProcessPool and ``submit`` raises it from then on."""
+
+    def __init__(self, break_after: int):
+        self.break_after = break_after
+        self.in_flight: list[Future] = []
+        self.broken = False
+
+    def submit(self, fn, /, *args, **kwargs):
+        future = Future()
+        if fn is warm_up:
+            future.set_result(0)
+            return future
+        if self.broken or len(self.in_flight) == self.break_after:
+            if not self.broken:
+                self.broken = True
+                for pending in self.in_flight:
+                    pending.set_exception(BrokenProcessPool("a child process terminated"))
+            raise BrokenProcessPool("a child process terminated")
+        future.set_running_or_notify_cancel()
+        self.in_flight.append(future)
+        return future
+
+
+class _BreakingBackend(ThreadBackend):
+    name = "breaking"
+
+    def create(self, workers, start_method, kernel=None):
+        return _BreakingExecutor(break_after=3)
+
+
+def test_a_pool_that_breaks_while_tasks_are_submitted_names_their_pairs(monkeypatch):
+    monkeypatch.setitem(BACKENDS, "breaking", _BreakingBackend())
+    pairs = [(5 + i, 9) for i in range(100)]
+    result = Run(pairs, RunSpec(mode="breaking", workers=2, chunksize=1)).execute()
+    assert result.status == "failed"
+    assert "while computing one of: pair 1 (5, 9); pair 2 (6, 9)" in result.error
+    assert result.n_done == 0
 
 
 @pytest.mark.parametrize("mode", ["processes", "threads", "serial"])
