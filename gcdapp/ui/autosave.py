@@ -33,9 +33,12 @@ meanwhile queue exactly one more.
 
 from __future__ import annotations
 
+import gc
+import inspect
 import os
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -60,6 +63,38 @@ MAX_REPLACED = 10
 
 #: Builds the snapshot to write, on the GUI thread.
 Snapshot = Callable[[AutosaveMarker], Session]
+
+
+class _GcPause:
+    """Automatic garbage collection is off while a write is in flight.
+
+    The collector runs on whichever thread happens to allocate. On the
+    writer thread it could free a cycle that holds Qt objects (a closed
+    window, a chart item removed from its plot) and so delete widgets off
+    the GUI thread, which crashes Qt. Pausing it for the ~0.1 s of a write
+    keeps every collection on the GUI thread. Counted, and it restores
+    whatever state the collector had."""
+
+    _depth = 0
+    _was_enabled = False
+    _lock = threading.Lock()
+
+    @classmethod
+    def begin(cls) -> None:
+        with cls._lock:
+            if cls._depth == 0:
+                cls._was_enabled = gc.isenabled()
+                gc.disable()
+            cls._depth += 1
+
+    @classmethod
+    def end(cls) -> None:
+        with cls._lock:
+            if cls._depth == 0:
+                return
+            cls._depth -= 1
+            if cls._depth == 0 and cls._was_enabled:
+                gc.enable()
 
 
 def autosave_dir() -> str:
@@ -93,7 +128,12 @@ class Autosaver(QObject):
     def __init__(self, snapshot: Snapshot, directory: str | None = None,
                  delay_ms: int = DELAY_MS, parent: QObject | None = None):
         super().__init__(parent)
-        self._snapshot = snapshot
+        # Weakly: a window holding its autosaver that holds the window would
+        # be a reference cycle, freed by the garbage collector at any moment
+        # and on any thread; deleting widgets off the GUI thread crashes Qt.
+        self._snapshot_ref: Callable[[], Snapshot | None] = (
+            weakref.WeakMethod(snapshot) if inspect.ismethod(snapshot) else lambda: snapshot
+        )
         self.directory = directory or autosave_dir()
         self.delay_ms = delay_ms
         self._timer = QTimer(self)
@@ -101,6 +141,8 @@ class Autosaver(QObject):
         self._timer.timeout.connect(self.save_now)
         self._since_first = QElapsedTimer()  # since the first unsaved change
         self._thread: threading.Thread | None = None
+        self._in_flight = False  # from start until its _finished is handled here
+        self._gc_paused = False
         self._again = False  # a change arrived while a write was in flight
         self._dirty = False
         self._closed = False
@@ -216,7 +258,9 @@ class Autosaver(QObject):
 
     @property
     def busy(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
+        """A write has started and its end has not been handled yet (not the
+        thread's liveness: it lives on briefly after reporting)."""
+        return self._in_flight
 
     @property
     def pending(self) -> bool:
@@ -249,7 +293,11 @@ class Autosaver(QObject):
         self._dirty = False
         self._again = False
         session = self._snapshot(AutosaveMarker(clean_exit=False, pid=os.getpid()))
+        if session is None:
+            return
         self._writes += 1
+        self._in_flight = True
+        self._pause_gc()
         self._thread = threading.Thread(
             target=self._write, args=(session, self._writes), name="gcdapp-autosave", daemon=True
         )
@@ -266,10 +314,14 @@ class Autosaver(QObject):
         try:
             self._finished.emit(number, time.perf_counter() - t0, error)
         except RuntimeError:  # the window is gone: nobody to tell
-            pass
+            self._resume_gc()
 
     @Slot(int, float, str)
     def _on_finished(self, number: int, seconds: float, error: str) -> None:
+        self._in_flight = False
+        self._resume_gc()
+        if self._closed:
+            return
         if error:
             self.failed.emit(f"Autosave to {self.path} failed: {error}")
         else:
@@ -282,6 +334,20 @@ class Autosaver(QObject):
     def _written(self, number: int) -> None:
         if self._drop_recovered_from is not None and number >= self._drop_recovered_from:
             self.discard_recovered()
+
+    def _pause_gc(self) -> None:
+        if not self._gc_paused:
+            self._gc_paused = True
+            _GcPause.begin()
+
+    def _resume_gc(self) -> None:
+        if self._gc_paused:
+            self._gc_paused = False
+            _GcPause.end()
+
+    def _snapshot(self, marker: AutosaveMarker) -> Session | None:
+        snapshot = self._snapshot_ref()
+        return None if snapshot is None else snapshot(marker)
 
     def wait(self, timeout: float | None = None) -> bool:
         """Wait for the write in flight; True when none is left."""
@@ -297,9 +363,13 @@ class Autosaver(QObject):
         self._closed = True
         self._timer.stop()
         self.wait()
+        self._in_flight = False  # its report, still queued, is ignored
+        self._resume_gc()
         ok = True
         try:
-            save_session(self.path, self._snapshot(marker))
+            session = self._snapshot(marker)
+            if session is not None:
+                save_session(self.path, session)
         except Exception as e:
             self.failed.emit(f"Autosave to {self.path} failed: {type(e).__name__}: {e}")
             ok = False
