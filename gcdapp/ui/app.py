@@ -8,6 +8,7 @@ import threading
 import time
 
 from PySide6.QtWidgets import QApplication
+from pyqtgraph.util.garbage_collector import GarbageCollector
 
 from gcdapp import __version__
 from gcdapp.ui.icons import app_icon
@@ -33,6 +34,10 @@ def create_application(argv: list[str]) -> QApplication:
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("gcdapp")
     app.setWindowIcon(app_icon())  # the default for every window
+    if not hasattr(app, "_gcdapp_gc"):
+        # Collect garbage on the GUI thread only: a collection triggered on a
+        # worker thread can delete Qt objects there and crash the process.
+        app._gcdapp_gc = GarbageCollector(interval=1.0)
     return app
 
 

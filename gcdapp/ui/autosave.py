@@ -33,7 +33,6 @@ meanwhile queue exactly one more.
 
 from __future__ import annotations
 
-import gc
 import inspect
 import os
 import threading
@@ -63,38 +62,6 @@ MAX_REPLACED = 10
 
 #: Builds the snapshot to write, on the GUI thread.
 Snapshot = Callable[[AutosaveMarker], Session]
-
-
-class _GcPause:
-    """Automatic garbage collection is off while a write is in flight.
-
-    The collector runs on whichever thread happens to allocate. On the
-    writer thread it could free a cycle that holds Qt objects (a closed
-    window, a chart item removed from its plot) and so delete widgets off
-    the GUI thread, which crashes Qt. Pausing it for the ~0.1 s of a write
-    keeps every collection on the GUI thread. Counted, and it restores
-    whatever state the collector had."""
-
-    _depth = 0
-    _was_enabled = False
-    _lock = threading.Lock()
-
-    @classmethod
-    def begin(cls) -> None:
-        with cls._lock:
-            if cls._depth == 0:
-                cls._was_enabled = gc.isenabled()
-                gc.disable()
-            cls._depth += 1
-
-    @classmethod
-    def end(cls) -> None:
-        with cls._lock:
-            if cls._depth == 0:
-                return
-            cls._depth -= 1
-            if cls._depth == 0 and cls._was_enabled:
-                gc.enable()
 
 
 def autosave_dir() -> str:
@@ -142,7 +109,6 @@ class Autosaver(QObject):
         self._since_first = QElapsedTimer()  # since the first unsaved change
         self._thread: threading.Thread | None = None
         self._in_flight = False  # from start until its _finished is handled here
-        self._gc_paused = False
         self._again = False  # a change arrived while a write was in flight
         self._dirty = False
         self._closed = False
@@ -297,7 +263,6 @@ class Autosaver(QObject):
             return
         self._writes += 1
         self._in_flight = True
-        self._pause_gc()
         self._thread = threading.Thread(
             target=self._write, args=(session, self._writes), name="gcdapp-autosave", daemon=True
         )
@@ -314,12 +279,11 @@ class Autosaver(QObject):
         try:
             self._finished.emit(number, time.perf_counter() - t0, error)
         except RuntimeError:  # the window is gone: nobody to tell
-            self._resume_gc()
+            pass
 
     @Slot(int, float, str)
     def _on_finished(self, number: int, seconds: float, error: str) -> None:
         self._in_flight = False
-        self._resume_gc()
         if self._closed:
             return
         if error:
@@ -334,16 +298,6 @@ class Autosaver(QObject):
     def _written(self, number: int) -> None:
         if self._drop_recovered_from is not None and number >= self._drop_recovered_from:
             self.discard_recovered()
-
-    def _pause_gc(self) -> None:
-        if not self._gc_paused:
-            self._gc_paused = True
-            _GcPause.begin()
-
-    def _resume_gc(self) -> None:
-        if self._gc_paused:
-            self._gc_paused = False
-            _GcPause.end()
 
     def _snapshot(self, marker: AutosaveMarker) -> Session | None:
         snapshot = self._snapshot_ref()
@@ -364,7 +318,6 @@ class Autosaver(QObject):
         self._timer.stop()
         self.wait()
         self._in_flight = False  # its report, still queued, is ignored
-        self._resume_gc()
         ok = True
         try:
             session = self._snapshot(marker)

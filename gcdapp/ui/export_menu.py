@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import os
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 
@@ -121,7 +122,8 @@ class ExportMenu(QMenu):
         super().__init__("&Export", parent)
         self.setObjectName("ExportMenu")
         self.setToolTipsVisible(True)
-        self._window = window
+        # Weakly: a window <-> menu cycle would be left to the garbage collector.
+        self._window_ref = weakref.ref(window)
         self._directory = directory
 
         self.results_csv_action = self._add(
@@ -173,6 +175,10 @@ class ExportMenu(QMenu):
         action.triggered.connect(slot)
         self.addAction(action)
         return action
+
+    @property
+    def _window(self):
+        return self._window_ref()
 
     def _connect_window(self) -> None:
         """Refresh the actions whenever what they would export changes.

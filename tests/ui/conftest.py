@@ -56,3 +56,16 @@ def _dangling_qthreads(monkeypatch):
             continue
     if running:
         pytest.fail("test left QThreads running:\n" + "\n".join(running))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _collect_garbage_on_the_gui_thread(qapp):
+    """As the app does: no garbage collection on worker threads."""
+    from pyqtgraph.util.garbage_collector import GarbageCollector
+
+    collector = GarbageCollector(interval=1.0)
+    yield
+    collector.timer.stop()
+    import gc
+
+    gc.enable()

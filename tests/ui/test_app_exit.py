@@ -59,3 +59,30 @@ def test_quitting_during_a_stuck_serial_run_ends_the_process(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "QThread: Destroyed" not in proc.stderr and "Aborted" not in proc.stderr
     assert seconds < 60
+
+
+def test_garbage_is_collected_on_the_gui_thread_only():
+    # A collection on a worker thread (the coordinator's, autosave's) could
+    # free a cycle holding Qt objects there and crash Qt.
+    code = textwrap.dedent(
+        """
+        import gc, sys, threading
+        from gcdapp.ui.app import create_application
+        app = create_application(sys.argv)
+        assert not gc.isenabled()
+        collected_on = []
+        gc.callbacks.append(lambda phase, info: collected_on.append(threading.current_thread().name))
+        def churn():  # allocate plenty on another thread
+            for _ in range(200000):
+                a = []; a.append(a)
+        t = threading.Thread(target=churn, name="worker"); t.start(); t.join()
+        from PySide6.QtCore import QTimer
+        QTimer.singleShot(1500, app.quit)
+        app.exec()
+        print(sorted(set(collected_on)))
+        """
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60, env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "['MainThread']"

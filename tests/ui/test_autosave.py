@@ -290,29 +290,6 @@ def test_the_banner_says_when_the_work_is_from():
     assert format_time(now - timedelta(days=30), now) == "3 Feb 2026 at 18:00"
 
 
-def test_garbage_collection_pauses_only_while_a_write_is_in_flight(qtbot, tmp_path):
-    """The collector must not run on the writer thread: it could free a
-    closed window's widgets there, off the GUI thread, and crash Qt."""
-    import gc
-
-    saver = Autosaver(lambda marker: Session(pairs=as_pairs([(1, 2)]), autosave=marker),
-                      directory=str(tmp_path))
-    try:
-        assert gc.isenabled()
-        with qtbot.waitSignal(saver.saved, timeout=5000):
-            saver.save_now()
-            assert not gc.isenabled()
-        assert gc.isenabled()
-        saver.save_now()  # closing with a write in flight
-        assert saver.finish(AutosaveMarker(clean_exit=True))
-        assert gc.isenabled()
-        qtbot.wait(50)  # the late report changes nothing
-        assert gc.isenabled()
-    finally:
-        gc.enable()
-        saver.release()
-
-
 def test_the_autosaver_does_not_keep_its_window_alive(qtbot):
     """No reference cycle window -> autosaver -> window: a closed window is
     freed when its last reference goes, on the GUI thread."""
