@@ -17,6 +17,7 @@ import platform
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 
 import psutil
@@ -103,7 +104,17 @@ def run_probe(n_pairs: int) -> None:
     window.close()
 
 
+def _sandbox_user_dirs() -> None:
+    """Windows autosave and restore: keep benchmarks away from the user's
+    data, and start each from an empty state."""
+    root = tempfile.mkdtemp(prefix="gcdapp-bench-")
+    for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
+        os.environ[var] = os.path.join(root, var.lower())
+        os.makedirs(os.environ[var], exist_ok=True)
+
+
 def main():
+    _sandbox_user_dirs()
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--pairs", type=int, default=1_000_000)
     args = parser.parse_args()
