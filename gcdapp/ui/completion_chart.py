@@ -4,6 +4,11 @@ Each run keeps ``(t_end, pairs completed)`` in numpy buffers that double when
 full; the curve starts at ``(0, 0)`` so pool start-up shows as a flat start,
 rises one step per completed task, and once the run finishes holds its total
 until the run's wall time.
+
+While a run is live the view does not auto-range (which would regenerate
+both axes on every batch): y spans the run's known total from the start, and
+x grows in steps ahead of the curve (:mod:`gcdapp.ui.live_range`). When the
+run finishes the view auto-ranges again, unless the user zoomed or panned.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QEvent
 
 from gcdapp.core.events import RunResult, TaskBatch
+from gcdapp.ui.live_range import LiveRange
 from gcdapp.ui.palette import apply_plot_palette, to_qcolor
 
 __all__ = ["CompletionChart"]
@@ -86,12 +92,18 @@ class _RunCurve:
     def total(self) -> int:
         return int(self.done[self.n - 1])
 
+    def t_last(self) -> float:
+        return float(self.t[self.n - 1])
+
     def redraw(self) -> None:
         self.curve.setData(x=self.t[: self.n], y=self.done[: self.n])
 
 
 class CompletionChart(pg.PlotWidget):
     """Pairs completed against time since run start, a curve per run."""
+
+    #: The x range a run starts with at least (s); it grows in steps from there.
+    LIVE_INITIAL_SPAN_S = 1.0
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -112,12 +124,18 @@ class CompletionChart(pg.PlotWidget):
         vb = item.getViewBox()
         vb.setLimits(xMin=-0.05, yMin=-0.05)
         self._runs: dict[int, _RunCurve] = {}
+        self._live = LiveRange(vb, axes=(0, 1), padding=0.02)
+        self._live_run: int | None = None
         self._apply_palette()
 
     # -- public API -------------------------------------------------------
 
-    def begin_run(self, run_id: int, label: str, color) -> None:
-        """Start an empty curve for ``run_id`` (replacing one with that id)."""
+    def begin_run(self, run_id: int, label: str, color, total: int | None = None) -> None:
+        """Start an empty curve for ``run_id`` (replacing one with that id).
+
+        Until :meth:`finish_run`, the view follows this run in steps (unless
+        the user has zoomed or panned it); ``total`` (the run's pair count, if
+        known) sets the y range at once."""
         if run_id in self._runs:
             self.remove_run(run_id)
         qcolor = to_qcolor(color)
@@ -129,9 +147,18 @@ class CompletionChart(pg.PlotWidget):
         curve.setDownsampling(auto=True, method="peak")  # (after addItem: see __init__)
         curve.setClipToView(True)
         run = _RunCurve(label, qcolor, curve)
+        # The other curves stay in view: start from their extent.
+        others = [r for r in self._runs.values() if r.n > 1]
+        x_end = max([r.t_last() for r in others] + [self.LIVE_INITIAL_SPAN_S])
+        y_top = max([r.total() for r in others] + [total or 0]) or None
         self._runs[run_id] = run
         self._apply_label_color(run)
         run.redraw()
+        self._live_run = run_id
+        auto = self.getPlotItem().getViewBox().autoRangeEnabled()
+        if self._live.following or (auto[0] and auto[1]):
+            self._live.start(x=x_end, y=y_top)
+        # else the user has zoomed or panned: the view stays theirs
 
     def add_batch(self, run_id: int, batch: TaskBatch) -> None:
         """Add the pairs of ``batch``'s tasks to the run's curve."""
@@ -139,6 +166,9 @@ class CompletionChart(pg.PlotWidget):
         if run is None or len(batch) == 0:
             return
         run.append(batch.t_end, batch.count)
+        if run_id == self._live_run:
+            # (first: a clipped-to-view curve then clips to the new range)
+            self._live.extend(x=run.t_last(), y=run.total())
         run.redraw()
 
     def finish_run(self, run_id: int, result: RunResult) -> None:
@@ -154,6 +184,8 @@ class CompletionChart(pg.PlotWidget):
                 f"{run.label} ({result.status})", color=self._foreground.name()
             )
         run.redraw()
+        if run_id == self._live_run:
+            self._end_live()
 
     def add_finished_run(self, run_id: int, label: str, color, result: RunResult) -> None:
         """Draw a whole finished run at once (e.g. one loaded from history)."""
@@ -164,6 +196,16 @@ class CompletionChart(pg.PlotWidget):
         run = self._runs.pop(run_id, None)
         if run is not None:
             self.getPlotItem().removeItem(run.curve)  # also leaves the legend
+        if run_id == self._live_run:
+            self._end_live()
+
+    def live_range(self) -> LiveRange:
+        """What sets the view's range while a run is live."""
+        return self._live
+
+    def _end_live(self) -> None:
+        self._live_run = None
+        self._live.stop()
 
     def clear(self) -> None:
         for run_id in list(self._runs):

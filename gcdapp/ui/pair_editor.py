@@ -13,6 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 from PySide6.QtCore import QItemSelectionModel, QRegularExpression, Qt, Signal, Slot
 from PySide6.QtGui import (
+    QAccessible,
     QAction,
     QGuiApplication,
     QKeySequence,
@@ -86,6 +87,54 @@ class _CellDelegate(QStyledItemDelegate):
 
     def setModelData(self, widget, model, index):
         self._editor._commit_cell(index.row(), index.column(), widget.text())
+
+
+class _PairTableView(QTableView):
+    """A QTableView that repaints only what it shows of a multi-row change.
+
+    ``QAbstractItemView::dataChanged`` repaints the whole viewport for a change
+    that spans several rows, even when every one of them is scrolled out of
+    view. During a run the model reports each batch as one change over its rows
+    (thousands, ~30 times a second), so that would repaint the table, with a
+    Python ``data()`` call per role and cell, for every batch. This view clips
+    such a change to the rows on screen and drops it when none are: rows
+    scrolled into view later are painted then, from the model's arrays, so
+    they show the current results.
+
+    The choice is the view's, not the model's: :class:`PairTableModel` still
+    reports every change in full, so any other view of it (or a proxy) stays
+    correct. Changes go to Qt unchanged while a cell editor is open (it may
+    need the new data) or an accessibility client listens (it is told about
+    every changed row).
+    """
+
+    def dataChanged(self, top_left, bottom_right, roles=()):
+        if (
+            top_left.isValid()
+            and bottom_right.isValid()
+            and top_left.row() != bottom_right.row()
+            and self.isVisible()
+            and self.state() != QAbstractItemView.State.EditingState
+            and not QAccessible.isActive()
+        ):
+            first, last = self.visible_rows()
+            top, bottom = max(top_left.row(), first), min(bottom_right.row(), last)
+            if bottom < top:
+                return  # nothing of it on screen
+            if (top, bottom) != (top_left.row(), bottom_right.row()):
+                model = self.model()
+                top_left = model.index(top, top_left.column(), top_left.parent())
+                bottom_right = model.index(bottom, bottom_right.column(), bottom_right.parent())
+        super().dataChanged(top_left, bottom_right, roles)
+
+    def visible_rows(self) -> tuple[int, int]:
+        """First and last row with a pixel in the viewport (``(0, -1)`` when none)."""
+        rows = self.model().rowCount() if self.model() is not None else 0
+        first = self.rowAt(0)
+        if rows == 0 or first < 0:
+            return 0, -1
+        last = self.rowAt(self.viewport().height() - 1)
+        return first, rows - 1 if last < 0 else last
 
 
 class _MessageArea(QFrame):
@@ -191,7 +240,7 @@ class PairEditor(QWidget):
     # -- construction ----------------------------------------------------------
 
     def _make_view(self) -> QTableView:
-        view = QTableView(self)
+        view = _PairTableView(self)
         view.setModel(self.model)
         view.setItemDelegate(_CellDelegate(self))
         view.setAccessibleName("Pairs")

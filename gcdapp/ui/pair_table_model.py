@@ -59,6 +59,20 @@ _NO_FLAGS = Qt.ItemFlag.NoItemFlags
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 
+# Roles as plain ints: a view asks ~7 roles per cell per paint, and comparing
+# an int with an enum member costs more than the rest of the look-up.
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_EDIT = int(Qt.ItemDataRole.EditRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_ALIGN = int(Qt.ItemDataRole.TextAlignmentRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_BACKGROUND = int(Qt.ItemDataRole.BackgroundRole)
+#: The roles data() answers; the others (font, decoration, check state, size
+#: hint, ...) return None before any other work.
+_ANSWERED_ROLES = frozenset((_DISPLAY, _EDIT, _TOOLTIP, _ALIGN, _FOREGROUND, _BACKGROUND))
+_TEXT_ROLES = frozenset((_DISPLAY, _EDIT))
+_DOMAIN_ROLES = frozenset((_TOOLTIP, _FOREGROUND, _BACKGROUND))
+
 # A translucent red reads over both a white and a near-black base; the text
 # colour is picked from the palette so it keeps its contrast in both.
 _BAD_BACKGROUND = QColor(229, 57, 53, 70)
@@ -162,9 +176,18 @@ class PairTableModel(QAbstractTableModel):
     #: The per-row result arrays, each sized like the pairs.
     _RESULT_ARRAYS = ("_gcd", "_done", "_time", "_task_n", "_worker")
 
-    def _reset_results(self, n: int) -> None:
+    def _reset_results(self, n: int, reuse: bool = False) -> None:
+        """Blank result arrays for ``n`` rows. ``reuse``: blank the current
+        ones in place where they fit (no fresh memory to fault in: a run
+        starts with this, on a million rows)."""
         for name in self._RESULT_ARRAYS:
-            setattr(self, name, self._blank(name, n))
+            old = getattr(self, name, None) if reuse else None
+            blank = self._blank(name, 1)
+            if old is not None and len(old) == n and old.dtype == blank.dtype:
+                old.fill(blank[0])
+            else:
+                setattr(self, name, self._blank(name, n))
+        self._has_results = False  # (apply_batch sets it)
 
     def _result_arrays(self) -> tuple[str, ...]:
         return self._RESULT_ARRAYS
@@ -219,54 +242,50 @@ class PairTableModel(QAbstractTableModel):
             return _RIGHT
         return None
 
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
+    def data(self, index, role=_DISPLAY):
+        # Called per role and cell at every paint of the table: cheap exits first.
+        if role not in _ANSWERED_ROLES or not index.isValid():
             return None
         row, col = index.row(), index.column()
         if row >= len(self._pairs):
             return None
         if col <= COL_B:
             return self._pair_data(row, col, role)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
+        if role == _ALIGN:
             return _LEFT if col == COL_WORKER else _RIGHT
         if col == COL_GCD:
-            if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            if role in _TEXT_ROLES:
                 return str(int(self._gcd[row])) if self._done[row] else ""
             return None
         if col == COL_TIME:
-            seconds = float(self._time[row])
-            if role == Qt.ItemDataRole.DisplayRole:
-                return format_seconds(seconds)
-            if role == Qt.ItemDataRole.EditRole:
-                return seconds
-            if role == Qt.ItemDataRole.ToolTipRole and self._task_n[row] > 1:
+            if role == _DISPLAY:
+                return format_seconds(float(self._time[row]))
+            if role == _EDIT:
+                return float(self._time[row])
+            if role == _TOOLTIP and self._task_n[row] > 1:
                 return f"task of {int(self._task_n[row]):,} pairs"
             return None
         if col == COL_WORKER:
-            if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            if role == _DISPLAY or role == _TOOLTIP:
                 lane = int(self._worker[row])
                 if 0 <= lane < len(self._lanes):
                     return self._lanes[lane]
-                return "" if role == Qt.ItemDataRole.DisplayRole else None
+                return "" if role == _DISPLAY else None
             return None
         return None
 
     def _pair_data(self, row: int, col: int, role):
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+        if role in _TEXT_ROLES:
             return str(int(self._pairs[row, col]))
-        if role == Qt.ItemDataRole.TextAlignmentRole:
+        if role == _ALIGN:
             return _RIGHT
-        if role in (
-            Qt.ItemDataRole.ToolTipRole,
-            Qt.ItemDataRole.ForegroundRole,
-            Qt.ItemDataRole.BackgroundRole,
-        ):
+        if role in _DOMAIN_ROLES:
             reason = self.domain_reason(row)
             if reason is None:
                 return None
-            if role == Qt.ItemDataRole.ToolTipRole:
+            if role == _TOOLTIP:
                 return reason
-            if role == Qt.ItemDataRole.BackgroundRole:
+            if role == _BACKGROUND:
                 return QColor(_BAD_BACKGROUND)
             base = QGuiApplication.palette().color(QPalette.ColorRole.Base)
             return QColor(_BAD_TEXT_ON_DARK if base.lightness() < 128 else _BAD_TEXT_ON_LIGHT)
@@ -393,7 +412,8 @@ class PairTableModel(QAbstractTableModel):
 
     def clear_results(self) -> None:
         """Forget every computed gcd, time and worker."""
-        self._reset_results(len(self._pairs))
+        if self._has_results:  # (else they are blank already: spare a run's start the work)
+            self._reset_results(len(self._pairs), reuse=True)
         self._lanes = ()
         self._index_span_changed(0, len(self._pairs) - 1, COL_GCD, COL_WORKER)
 
@@ -403,40 +423,67 @@ class PairTableModel(QAbstractTableModel):
         gcd.flags.writeable = done.flags.writeable = False
         return gcd, done
 
+    #: Batches of at most this many tasks fill their rows task by task (slices);
+    #: larger ones (many small tasks) in one vectorised pass.
+    _SLICE_TASKS = 64
+
     def apply_batch(self, batch: TaskBatch) -> None:
-        """Fill gcd/time/worker for the pairs of ``batch`` (one dataChanged)."""
+        """Fill gcd/time/worker for the pairs of ``batch`` (one dataChanged
+        over the rows it touched; views decide what to repaint of it)."""
         n = len(self._pairs)
         if len(batch.lanes) >= len(self._lanes):
             self._lanes = tuple(batch.lanes)
         first, last = n, -1
+        self._has_results = True
 
         count = np.asarray(batch.count, dtype=np.int64)
         if len(count):
             start = np.asarray(batch.start, dtype=np.int64)
-            total = int(count.sum())
-            rows = np.repeat(start, count) + (
-                np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(count) - count, count)
-            )
-            keep = (rows >= 0) & (rows < n)
-            rows = rows[keep]
-            if len(rows):
-                duration = np.asarray(batch.t_end, np.float64) - np.asarray(batch.t_start, np.float64)
-                self._time[rows] = np.repeat(duration, count)[keep]
-                self._task_n[rows] = np.repeat(count, count)[keep]
-                self._worker[rows] = np.repeat(np.asarray(batch.lane, np.int32), count)[keep]
-                first, last = min(first, int(rows.min())), max(last, int(rows.max()))
+            duration = np.asarray(batch.t_end, np.float64) - np.asarray(batch.t_start, np.float64)
+            lane = np.asarray(batch.lane, np.int32)
+            if len(count) <= self._SLICE_TASKS:
+                # A task is a contiguous run of rows: a slice each, no index arrays.
+                for s0, c, d, w in zip(start.tolist(), count.tolist(), duration.tolist(),
+                                       lane.tolist()):
+                    lo, hi = max(s0, 0), min(s0 + c, n)
+                    if hi <= lo:
+                        continue
+                    self._time[lo:hi] = d
+                    self._task_n[lo:hi] = c
+                    self._worker[lo:hi] = w
+                    first, last = min(first, lo), max(last, hi - 1)
+            else:
+                total = int(count.sum())
+                rows = np.repeat(start, count) + (
+                    np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(count) - count, count)
+                )
+                keep = (rows >= 0) & (rows < n)
+                rows = rows[keep]
+                if len(rows):
+                    self._time[rows] = np.repeat(duration, count)[keep]
+                    self._task_n[rows] = np.repeat(count, count)[keep]
+                    self._worker[rows] = np.repeat(lane, count)[keep]
+                    first, last = min(first, int(rows.min())), max(last, int(rows.max()))
 
         index = np.asarray(batch.pair_index, dtype=np.int64)
         if len(index):
-            keep = (index >= 0) & (index < n)
-            index = index[keep]
-            gcd = np.asarray(batch.gcd)[keep]
+            gcd = np.asarray(batch.gcd)
+            lo, hi = int(index.min()), int(index.max())
+            if lo < 0 or hi >= n:  # (only pairs that exist; cheap check first)
+                keep = (index >= 0) & (index < n)
+                index, gcd = index[keep], gcd[keep]
+                if len(index):
+                    lo, hi = int(index.min()), int(index.max())
             if len(index):
                 if gcd.dtype == object and self._gcd.dtype != object:
                     self._gcd = self._gcd.astype(object)
-                self._gcd[index] = gcd
-                self._done[index] = True
-                first, last = min(first, int(index.min())), max(last, int(index.max()))
+                if hi - lo + 1 == len(index) and bool((index[1:] > index[:-1]).all()):
+                    self._gcd[lo : hi + 1] = gcd  # one contiguous ascending block
+                    self._done[lo : hi + 1] = True
+                else:
+                    self._gcd[index] = gcd
+                    self._done[index] = True
+                first, last = min(first, lo), max(last, hi)
 
         self._index_span_changed(first, last, COL_GCD, COL_WORKER)
 

@@ -1,5 +1,10 @@
 """Live run status for the status bar: elapsed, done/total, throughput, ETA
-and a progress bar."""
+and a progress bar.
+
+Batches of results arrive up to ~30 times a second; the text and the bar
+follow at most :attr:`RunStatus.MIN_REFRESH_S` apart (the counts themselves,
+``done`` and ``total``, are always current).
+"""
 
 from __future__ import annotations
 
@@ -25,6 +30,9 @@ def format_duration(seconds: float) -> str:
 class RunStatus(QWidget):
     """Progress of the current run. Call ``start``, ``advance`` and ``finish``."""
 
+    #: Shortest time between two refreshes of the text and bar caused by ``advance``.
+    MIN_REFRESH_S = 0.1
+
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.label = QLabel("Ready")
@@ -47,6 +55,12 @@ class RunStatus(QWidget):
         self._timer = QTimer(self)
         self._timer.setInterval(250)
         self._timer.timeout.connect(self._refresh)
+        # Shows an advance that came too soon after the last refresh, a little later.
+        self._pending = QTimer(self)
+        self._pending.setSingleShot(True)
+        self._pending.timeout.connect(self._refresh)
+        self._last_refresh = float("-inf")
+        self._shown_value: int | None = None  # what the bar and its text show
         self._t0 = 0.0
         self._done = 0
         self._total = 0
@@ -67,13 +81,18 @@ class RunStatus(QWidget):
         self._prefix = prefix
         # QProgressBar holds ints: scale a huge total into its range.
         self.progress.setRange(0, 1000)
-        self.progress.setValue(0)
+        self._set_progress(0)
         self._timer.start()
         self._refresh()
 
     def advance(self, pairs: int) -> None:
+        """``pairs`` more are done (shown within ``MIN_REFRESH_S``)."""
         self._done += pairs
-        self._refresh()
+        wait = self._last_refresh + self.MIN_REFRESH_S - time.monotonic()
+        if wait <= 0:
+            self._refresh()
+        elif not self._pending.isActive():
+            self._pending.start(max(1, round(wait * 1000)))
 
     def finish(self, text: str) -> None:
         self._timer.stop()
@@ -83,14 +102,29 @@ class RunStatus(QWidget):
     def show_text(self, text: str) -> None:
         self.label.setText(text)
 
+    def _set_progress(self, value: int) -> None:
+        if value == self._shown_value:
+            return
+        self._shown_value = value
+        bar = self.progress
+        # QProgressBar.setValue repaints at once (synchronously), and with it
+        # whatever else of the window awaits a paint: have the bar wait for the
+        # next paint like the rest (setUpdatesEnabled(True) calls update()).
+        bar.setUpdatesEnabled(False)
+        try:
+            bar.setValue(value)
+            bar.setFormat(f"{value / 10:.0f}%")
+        finally:
+            bar.setUpdatesEnabled(True)
+
     @Slot()
     def _refresh(self) -> None:
-        elapsed = time.monotonic() - self._t0
+        self._pending.stop()
+        now = time.monotonic()
+        self._last_refresh = now
+        elapsed = now - self._t0
         total = max(1, self._total)
-        value = round(1000 * self._done / total)
-        if value != self.progress.value():
-            self.progress.setValue(value)
-            self.progress.setFormat(f"{value / 10:.0f}%")
+        self._set_progress(round(1000 * self._done / total))
         rate = throughput(self._done, elapsed)
         parts = [
             f"{self._prefix}{format_duration(elapsed)}",

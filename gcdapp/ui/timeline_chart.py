@@ -6,10 +6,15 @@ Built for runs of a million tasks:
   each lane keeps its own growing arrays sorted by start time, so an update
   appends a batch instead of rebuilding anything.
 * One custom graphics item paints every bar. At each paint it takes the
-  visible slice of each lane (``searchsorted``); when a lane has more bars in
-  view than pixels, neighbours closer than a pixel merge into one rectangle
-  (gaps wider than a pixel, such as idle workers, stay visible). The
+  slice of each lane that is exposed (``searchsorted``); when a lane has more
+  bars in view than pixels, neighbours closer than a pixel merge into one
+  rectangle (gaps wider than a pixel, such as idle workers, stay visible). The
   rectangles go to ``QPainter.drawRects`` straight from numpy memory.
+* A live update repaints only the strip of the new bars: the item's bounding
+  rectangle grows in steps (not with every batch, which would repaint it all),
+  and during a run the x range grows in steps too (:mod:`gcdapp.ui.live_range`)
+  instead of auto-ranging, so the axes are not regenerated for each batch.
+  The paint cost of a batch then follows the bars it added, not the run size.
 * Hover lookups are a ``searchsorted`` on the lane under the mouse.
 """
 
@@ -20,9 +25,10 @@ import pyqtgraph as pg
 import shiboken6
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFontMetrics, QPainter, QPen
-from PySide6.QtWidgets import QGraphicsRectItem, QToolTip
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QToolTip
 
 from gcdapp.core.events import RunInfo, RunResult, TaskBatch
+from gcdapp.ui.live_range import LiveRange, nice_ceil
 from gcdapp.ui.palette import apply_plot_palette, to_qcolor
 
 __all__ = ["TimelineChart", "format_task_tooltip"]
@@ -55,10 +61,12 @@ class _Lane:
         self.task = np.empty(capacity, dtype=np.int64)  # index into the run's task columns
         self.n = 0
 
-    def append(self, t_start: np.ndarray, t_end: np.ndarray, task: np.ndarray) -> None:
+    def append(self, t_start: np.ndarray, t_end: np.ndarray, task: np.ndarray) -> bool:
+        """Add bars; False when they had to be sorted in among earlier ones
+        (which moves bars to new indices)."""
         k = len(t_start)
         if k == 0:
-            return
+            return True
         n = self.n
         self.t_start = _grown(self.t_start, n + k)
         self.t_end = _grown(self.t_end, n + k)
@@ -77,6 +85,7 @@ class _Lane:
             self.t_start[: self.n] = self.t_start[: self.n][order]
             self.t_end[: self.n] = self.t_end[: self.n][order]
             self.task[: self.n] = self.task[: self.n][order]
+        return in_order
 
     def visible(self, x0: float, x1: float) -> tuple[int, int]:
         """Index range of the bars that may overlap ``[x0, x1]``."""
@@ -95,6 +104,10 @@ class _TaskBarsItem(pg.GraphicsObject):
         self._brushes = (QBrush(QColor("grey")), QBrush(QColor("darkgrey")))
         self._cache_key = None
         self._cache: list[tuple[int, np.ndarray]] = []
+        self._extent = 0.0  # right edge of the bounding rect: grows in steps
+        self._painted_merge: tuple[bool, ...] | None = None  # per lane, at the last paint
+        # paint() gets the exposed rectangle, to draw only the bars in it
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
 
     def set_color(self, color: QColor) -> None:
         base = QColor(color)
@@ -103,10 +116,34 @@ class _TaskBarsItem(pg.GraphicsObject):
         self.update()
 
     def data_changed(self) -> None:
+        """Anything changed: repaint everything."""
         self._cache_key = None
+        self._painted_merge = None
+        chart = self._chart
+        self._extent = nice_ceil(1.5 * chart._t_max) if chart._n else 0.0
         self.prepareGeometryChange()
         self.informViewBoundsChanged()
         self.update()
+
+    def bars_added(self, x0: float, x1: float) -> None:
+        """Bars were appended between ``x0`` and ``x1`` (s): repaint that strip
+        only, unless the bounding rect must grow or lanes change their look."""
+        chart = self._chart
+        self._cache_key = None
+        if chart._t_max > self._extent or self._painted_merge is None:
+            self.data_changed()
+            return
+        self.informViewBoundsChanged()  # (the data bounds grew: for auto-range)
+        px = self.pixelWidth()
+        view = self.viewRect()
+        if not px or view is None:
+            self.update()
+            return
+        if self._merge_flags(view.left(), view.right(), px) != self._painted_merge:
+            self.update()  # a lane switched between separate and merged bars
+            return
+        pad = 2.0 * px  # bars are drawn at least a pixel wide
+        self.update(QRectF(x0 - pad, -0.5, (x1 - x0) + 2.0 * pad, float(len(chart._lanes))))
 
     # -- geometry ---------------------------------------------------------
 
@@ -125,7 +162,7 @@ class _TaskBarsItem(pg.GraphicsObject):
         if chart._n == 0:
             return QRectF()
         x0 = min(0.0, chart._t_min)
-        x1 = chart._t_max
+        x1 = max(chart._t_max, self._extent)
         px = self.pixelWidth() or 0.0
         pad = max(0.01 * (x1 - x0), 2.0 * px)  # bars get at least one pixel wide
         return QRectF(x0, -0.5, x1 - x0 + pad, float(len(chart._lanes)))
@@ -137,18 +174,32 @@ class _TaskBarsItem(pg.GraphicsObject):
 
     # -- painting ---------------------------------------------------------
 
-    def _rects(self, x0: float, x1: float, px: float) -> list[tuple[int, np.ndarray]]:
-        """(brush index, (k, 4) float64 rects) to draw for the view ``[x0, x1]``."""
-        out: list[tuple[int, np.ndarray]] = []
+    def _merge_flags(self, x0: float, x1: float, px: float) -> tuple[bool, ...]:
+        """Per lane: does it have more bars in the view ``[x0, x1]`` than
+        pixels (so neighbours closer than a pixel merge)?"""
         width_px = max((x1 - x0) / px, 1.0)
-        for lane_no, lane in enumerate(self._chart._lanes):
+        flags = []
+        for lane in self._chart._lanes:
             lo, hi = lane.visible(x0, x1)
+            flags.append(hi - lo > width_px)
+        return tuple(flags)
+
+    def _rects(
+        self, x0: float, x1: float, px: float, exposed: tuple[float, float] | None = None
+    ) -> list[tuple[int, np.ndarray]]:
+        """(brush index, (k, 4) float64 rects) to draw for the view ``[x0, x1]``,
+        or only for the part ``exposed`` of it (the look does not depend on it)."""
+        out: list[tuple[int, np.ndarray]] = []
+        merge = self._merge_flags(x0, x1, px)
+        e0, e1 = (x0, x1) if exposed is None else exposed
+        for lane_no, lane in enumerate(self._chart._lanes):
+            lo, hi = lane.visible(e0, e1)
             if hi <= lo:
                 continue
             ts = lane.t_start[lo:hi]
             te = lane.t_end[lo:hi]
             y = lane_no - BAR_HALF_HEIGHT
-            if hi - lo > width_px:
+            if merge[lane_no]:
                 # More bars than pixels: merge neighbours closer than a pixel.
                 # (the running maximum of the ends keeps this right even if
                 # bars of one lane were ever to overlap)
@@ -185,10 +236,15 @@ class _TaskBarsItem(pg.GraphicsObject):
             x0, x1, px = 0.0, span, span / 1000.0
         else:
             x0, x1 = view.left(), view.right()
-        key = (chart._generation, chart._n, x0, x1, px)
+        e0, e1 = x0, x1
+        exposed = option.exposedRect if option is not None else None
+        if exposed is not None and exposed.isValid():
+            e0, e1 = max(x0, exposed.left() - px), min(x1, exposed.right() + px)
+        key = (chart._generation, chart._n, x0, x1, px, e0, e1)
         if key != self._cache_key:
-            self._cache = self._rects(x0, x1, px)
+            self._cache = self._rects(x0, x1, px, (e0, e1))
             self._cache_key = key
+            self._painted_merge = self._merge_flags(x0, x1, px)
         p.setPen(Qt.PenStyle.NoPen)
         for brush, rects in self._cache:
             p.setBrush(self._brushes[brush])
@@ -229,6 +285,8 @@ class TimelineChart(pg.PlotWidget):
     """A lane per worker, a bar per completed task, for the current run."""
 
     INITIAL_CAPACITY = 4096
+    #: The x range a run starts with (s); it grows in steps from there.
+    LIVE_INITIAL_SPAN_S = 1.0
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -246,6 +304,8 @@ class TimelineChart(pg.PlotWidget):
         vb.invertY(True)  # first worker on top
         vb.enableAutoRange(x=True, y=False)
         vb.setLimits(xMin=-1e-3)
+        # During a run the x range grows in steps instead of auto-ranging.
+        self._live = LiveRange(vb, axes=(0,))
 
         self._bars = _TaskBarsItem(self)
         item.addItem(self._bars)
@@ -313,15 +373,25 @@ class TimelineChart(pg.PlotWidget):
         needed = int(pair_index.max()) + 1
         if needed > len(self._gcd):
             size = max(needed, len(self._pairs), self._info.n_pairs if self._info else 0)
-            gcd_store = np.zeros(size, dtype=self._gcd.dtype)
+            gcd_store = np.empty(size, dtype=self._gcd.dtype)  # (read only where known)
             gcd_store[: len(self._gcd)] = self._gcd
             known = np.zeros(size, dtype=bool)
             known[: len(self._gcd_known)] = self._gcd_known
             self._gcd, self._gcd_known = gcd_store, known
         if gcd.dtype == object and self._gcd.dtype != object:
             self._gcd = self._gcd.astype(object)
-        self._gcd[pair_index] = gcd
-        self._gcd_known[pair_index] = True
+        lo = int(pair_index[0])
+        hi = lo + len(pair_index)
+        if (
+            needed == hi
+            and lo >= 0
+            and bool((pair_index[1:] > pair_index[:-1]).all())
+        ):  # one contiguous ascending block (the usual case): slices, no fancy indexing
+            self._gcd[lo:hi] = gcd
+            self._gcd_known[lo:hi] = True
+        else:
+            self._gcd[pair_index] = gcd
+            self._gcd_known[pair_index] = True
 
     # -- public API -------------------------------------------------------
 
@@ -332,14 +402,26 @@ class TimelineChart(pg.PlotWidget):
         self._label = label
         self._reset_storage(info.n_tasks)
         n_pairs = max(info.n_pairs, len(pairs) if pairs is not None else 0)
-        self._gcd = np.zeros(n_pairs, dtype=np.int64)
+        # gcd values are read only where known: no need to zero a million of them
+        self._gcd = np.empty(n_pairs, dtype=np.int64)
         self._gcd_known = np.zeros(n_pairs, dtype=bool)
         self._bars.set_color(to_qcolor(color))
         self._hide_hover()
         self._set_title()
-        self._update_lane_ticks()
+        self._update_lane_ticks(keep_layout=True)
+        self.getPlotItem().layout.activate()  # (the new title's layout, before any paint)
         self._bars.data_changed()
-        self.getPlotItem().getViewBox().enableAutoRange(x=True)
+        # Until end_run, the x range grows in steps ahead of the bars.
+        self._live.start(x=self.LIVE_INITIAL_SPAN_S)
+
+    def end_run(self) -> None:
+        """The run ended: the x range fits the bars again (auto-range),
+        unless the user has zoomed or panned since it began."""
+        self._live.stop()
+
+    def live_range(self) -> LiveRange:
+        """What sets the x range during a run."""
+        return self._live
 
     def clear(self) -> None:
         """Show nothing (no run)."""
@@ -351,6 +433,7 @@ class TimelineChart(pg.PlotWidget):
         self._set_title()
         self._update_lane_ticks()
         self._bars.data_changed()
+        self._live.stop()
 
     def add_batch(self, batch: TaskBatch) -> None:
         """Append the bars of ``batch``'s tasks."""
@@ -376,27 +459,33 @@ class TimelineChart(pg.PlotWidget):
         self._t_end[n : n + k] = batch.t_end
         self._lane[n : n + k] = lanes
         self._n = n + k
+        ts, te = self._t_start[n : n + k], self._t_end[n : n + k]
+        batch_t0, batch_t1 = float(ts.min()), float(te.max())
         if n == 0:
-            self._t_min = float(batch.t_start.min())
-            self._t_max = float(batch.t_end.max())
+            self._t_min, self._t_max = batch_t0, batch_t1
         else:
-            self._t_min = min(self._t_min, float(batch.t_start.min()))
-            self._t_max = max(self._t_max, float(batch.t_end.max()))
+            self._t_min = min(self._t_min, batch_t0)
+            self._t_max = max(self._t_max, batch_t1)
 
         # Split the batch by lane (a stable sort keeps completion order).
         order = np.argsort(lanes, kind="stable")
         sorted_lanes = lanes[order]
         cuts = np.flatnonzero(np.diff(sorted_lanes)) + 1
-        ts, te = self._t_start[n : n + k], self._t_end[n : n + k]
+        in_order = True
         for chunk in np.split(order, cuts):
             lane = self._lanes[int(lanes[chunk[0]])]
-            lane.append(ts[chunk], te[chunk], chunk + n)
-        self._bars.data_changed()
+            in_order &= lane.append(ts[chunk], te[chunk], chunk + n)
+        self._live.extend(x=self._t_max)
+        if in_order and n and len(self._lanes) == n_lanes_before:
+            self._bars.bars_added(batch_t0, batch_t1)
+        else:
+            self._bars.data_changed()
 
     def show_result(self, result: RunResult, pairs: np.ndarray, label: str, color) -> None:
         """Draw a whole finished run at once."""
         self.begin_run(result.info, pairs, label, color)
         self.add_batch(result.tasks)
+        self.end_run()
         self._set_title(result)
 
     def bar_at(self, x: float, y: float, tolerance: float = 0.0) -> dict | None:
@@ -481,11 +570,21 @@ class TimelineChart(pg.PlotWidget):
         _, foreground = self._colors
         self.getPlotItem().setTitle(" · ".join(parts), color=foreground.name(), size="9pt")
 
-    def _update_lane_ticks(self) -> None:
+    def _update_lane_ticks(self, keep_layout: bool = False) -> None:
+        """Label the lanes, fit the y range and the axis width to them.
+
+        ``keep_layout`` (a run starting, no lanes yet): only drop the labels;
+        the y range and axis width stay until the first workers report, which
+        are usually as many and as wide as the last run's (so that first
+        batch does not re-lay out the whole plot)."""
         item = self.getPlotItem()
         labels = self.lane_labels()
         n = len(labels)
         axis = item.getAxis("left")
+        if keep_layout and n == 0:
+            self._lane_ticks = []
+            axis.setTicks([[], []])
+            return
         fm = QFontMetrics(self.font())
         # label every lane unless they would overlap, then every step-th lane
         vb_height = max(item.getViewBox().height(), 1.0)
@@ -495,7 +594,12 @@ class TimelineChart(pg.PlotWidget):
         axis.setTicks([ticks, []])
         item.getViewBox().setYRange(-0.5, max(n, 1) - 0.5, padding=0.02)
         widest = max((fm.horizontalAdvance(s) for s in labels), default=30)
-        axis.setWidth(min(max(widest, 30) + fm.height() + 18, 240))
+        width = min(max(widest, 30) + fm.height() + 18, 240)
+        if width != axis.width():
+            axis.setWidth(width)
+            # Lay the plot out now, not at the next event-loop turn: the
+            # first paint then already has the new layout (one paint, not two).
+            item.layout.activate()
 
     def _apply_palette(self) -> None:
         self._colors = apply_plot_palette(self)

@@ -67,7 +67,7 @@ class TimingChart(QWidget):
         self._runs[run_id] = (label, color)
         self._timeline_run = run_id
         self.timeline.begin_run(info, pairs, label, color)
-        self.completion.begin_run(run_id, label, color)
+        self.completion.begin_run(run_id, label, color, total=info.n_pairs)
 
     def add_batch(self, run_id: int, batch: TaskBatch) -> None:
         if run_id == self._timeline_run:
@@ -75,8 +75,11 @@ class TimingChart(QWidget):
         self.completion.add_batch(run_id, batch)
 
     def finish_run(self, run_id: int, result: RunResult, speedup: float | None) -> None:
-        """A run ended: close its curve and add its wall-time bar."""
+        """A run ended: close its curve and add its wall-time bar; the
+        timeline and the curves fit their data again."""
         label, color = self._runs.get(run_id, (f"#{run_id}", "grey"))
+        if run_id == self._timeline_run:
+            self.timeline.end_run()
         self.completion.finish_run(run_id, result)
         self.walls.add_run(run_id, label, color, result.wall_s, speedup)
 

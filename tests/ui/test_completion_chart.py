@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from PySide6.QtCore import QPointF
 from PySide6.QtGui import QColor, QPalette
 
 from gcdapp.core.events import RunInfo, RunResult, TaskBatch
@@ -172,3 +173,70 @@ def test_axis_labels_and_palette(chart):
     assert chart.backgroundBrush().color() == QColor("#202020")
     assert item.getAxis("bottom").textPen().color() == QColor("#f0f0f0")
     assert item.legend.opts["labelTextColor"] == QColor("#f0f0f0")
+
+
+# -- live runs: fixed y, stepped x, auto-range again afterwards ---------------
+
+
+def view_range(chart):
+    chart.grab()  # (a paint runs any pending auto-range)
+    return chart.getPlotItem().getViewBox().viewRange()
+
+
+def test_a_live_run_shows_its_total_at_once_and_grows_x_in_steps(chart):
+    vb = chart.getPlotItem().getViewBox()
+    chart.begin_run(1, "processes ×2 #1", mode_color("processes"), total=1000)
+    (x0, x1), (y0, y1) = vb.viewRange()
+    assert y0 <= 0 and 1000 <= y1 <= 1050  # the whole run's height from the start
+    assert vb.autoRangeEnabled() == [False, False]
+    for i in range(1, 41):  # 40 batches of 25 pairs, 0.01 s apart
+        chart.add_batch(1, make_batch([0.01 * i], [25]))
+        (x0, x1), (y0, y1) = vb.viewRange()
+        assert x1 >= 0.01 * i and 1000 <= y1 <= 1050  # the curve is in view
+        assert vb.autoRangeEnabled() == [False, False]  # no per-batch auto-range
+    assert chart.live_range().range_changes <= 8
+    chart.finish_run(1, make_result(make_batch([0.01 * i for i in range(1, 41)], [25] * 40), 0.45))
+    assert vb.autoRangeEnabled()[0] and vb.autoRangeEnabled()[1]
+    (x0, x1), (y0, y1) = view_range(chart)
+    assert x0 <= 0 and 0.45 <= x1 < 0.55  # fits the finished curve (with auto-range's padding)
+    assert y0 <= 0 and 1000 <= y1 < 1200
+
+
+def test_a_live_run_keeps_earlier_curves_in_view(chart):
+    chart.add_finished_run(1, "serial #1", mode_color("serial"),
+                           make_result(make_batch([1.0, 2.0], [300, 300]), 3.0))
+    chart.begin_run(2, "processes ×2 #2", mode_color("processes"), total=400)
+    (x0, x1), (y0, y1) = chart.getPlotItem().getViewBox().viewRange()
+    assert x1 >= 3.0 and y1 >= 600
+    changes = chart.live_range().range_changes
+    chart.add_batch(2, make_batch([0.5], [400]))
+    assert chart.live_range().range_changes == changes  # the serial curve already spans it
+
+
+def test_a_zoomed_view_is_left_to_the_user(chart):
+    vb = chart.getPlotItem().getViewBox()
+    chart.add_finished_run(1, "serial #1", mode_color("serial"),
+                           make_result(make_batch([1.0, 2.0], [300, 300]), 3.0))
+    view_range(chart)
+    vb.setRange(xRange=(0.5, 1.5), yRange=(100, 200), padding=0)  # the user zooms in
+    vb.sigRangeChangedManually.emit(vb.state["mouseEnabled"])
+    zoomed = vb.viewRange()
+    chart.begin_run(2, "threads ×2 #2", mode_color("threads"), total=600)  # a new run
+    chart.add_batch(2, make_batch([4.0], [600]))
+    chart.finish_run(2, make_result(make_batch([4.0], [600]), 4.5))
+    after = view_range(chart)
+    assert after[0] == pytest.approx(zoomed[0]) and after[1] == pytest.approx(zoomed[1])
+    assert vb.autoRangeEnabled() == [False, False]
+
+
+def test_a_zoom_during_a_live_run_stops_the_following(chart):
+    vb = chart.getPlotItem().getViewBox()
+    chart.begin_run(1, "threads ×2 #1", mode_color("threads"), total=100)
+    chart.add_batch(1, make_batch([0.1], [10]))
+    vb.setRange(xRange=(0.0, 0.05), padding=0)
+    vb.sigRangeChangedManually.emit(vb.state["mouseEnabled"])
+    chart.add_batch(1, make_batch([0.5], [90]))
+    assert vb.viewRange()[0] == pytest.approx([0.0, 0.05])
+    chart.finish_run(1, make_result(make_batch([0.1, 0.5], [10, 90]), 0.6))
+    assert view_range(chart)[0] == pytest.approx([0.0, 0.05])
+

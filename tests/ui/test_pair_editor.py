@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt
+from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, QObject, QPoint, QRect, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -465,3 +465,82 @@ def test_every_control_is_named_and_explained(editor):
         assert control.accessibleName(), control
         assert control.toolTip(), control
     assert editor.view.verticalHeader().sectionResizeMode(0) == editor.view.verticalHeader().ResizeMode.Fixed
+
+
+# -- live results: what the table repaints -------------------------------------
+
+
+class _PaintSpy(QObject):
+    def __init__(self, widget):
+        super().__init__(widget)
+        self.rects: list[QRect] = []
+        widget.installEventFilter(self)
+
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.Paint:
+            self.rects.append(event.rect())
+        return False
+
+
+def _ink_in_cell(editor, row, col) -> int:
+    """Pixels of text in a cell, as last painted on screen (the window's
+    backing store, not a fresh render)."""
+    view = editor.view
+    rect = view.visualRect(editor.model.index(row, col)).adjusted(2, 2, -2, -2)
+    rect.translate(view.viewport().mapTo(editor, QPoint(0, 0)))
+    image = editor.screen().grabWindow(editor.winId()).toImage()
+    background = image.pixelColor(rect.topLeft())
+    return sum(
+        1
+        for x in range(rect.left(), rect.right())
+        for y in range(rect.top(), rect.bottom())
+        if abs(image.pixelColor(x, y).lightness() - background.lightness()) > 60
+    )
+
+
+def test_a_batch_repaints_only_the_rows_on_screen(editor, qtbot):
+    model, view = editor.model, editor.view
+    model.set_pairs(np.arange(1, 20_001, dtype=np.int64).reshape(-1, 2))  # 10,000 rows
+    editor.set_running(True)
+    qtbot.wait(50)
+    first, last = view.visible_rows()
+    assert first == 0 and 5 < last < 200
+    spy = _PaintSpy(view.viewport())
+
+    # Off screen: the model reports every row (other views rely on it), the
+    # view repaints nothing.
+    with qtbot.waitSignal(model.dataChanged) as blocker:
+        editor.apply_batch(make_batch(5000, 1000))
+    assert (blocker.args[0].row(), blocker.args[1].row()) == (5000, 5999)
+    qtbot.wait(50)
+    assert spy.rects == []
+
+    # Partly on screen: only those rows.
+    editor.apply_batch(make_batch(2, 3))
+    qtbot.waitUntil(lambda: len(spy.rects) > 0)
+    top = view.rowViewportPosition(2)
+    bottom = view.rowViewportPosition(4) + view.rowHeight(4)
+    for rect in spy.rects:
+        assert top - 2 <= rect.top() and rect.bottom() <= bottom + 2
+    assert model.index(3, COL_GCD).data() == "2"
+
+
+def test_rows_scrolled_into_view_after_a_batch_show_its_results(editor, qtbot):
+    model, view = editor.model, editor.view
+    model.set_pairs(np.arange(1, 20_001, dtype=np.int64).reshape(-1, 2))
+    editor.set_running(True)
+    qtbot.wait(50)
+    editor.apply_batch(make_batch(5000, 1000))  # off screen: nothing repainted
+    qtbot.wait(50)
+    view.scrollTo(model.index(5500, COL_GCD), QAbstractItemView.ScrollHint.PositionAtTop)
+    qtbot.waitUntil(lambda: view.visible_rows()[0] == 5500)
+    qtbot.wait(50)
+    assert model.index(5500, COL_GCD).data() == "501"
+    assert _ink_in_cell(editor, 5500, COL_GCD) > 0  # drawn: "501"
+    assert _ink_in_cell(editor, 5500, COL_WORKER) > 0  # "4242"
+    # (a row the batch did not touch stays blank, so the test can tell)
+    view.scrollTo(model.index(7000, COL_GCD), QAbstractItemView.ScrollHint.PositionAtTop)
+    qtbot.waitUntil(lambda: view.visible_rows()[0] == 7000)
+    qtbot.wait(50)
+    assert _ink_in_cell(editor, 7000, COL_GCD) == 0
+    assert _ink_in_cell(editor, 7000, COL_A) > 0

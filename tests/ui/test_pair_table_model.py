@@ -373,3 +373,67 @@ def test_sorted_rows():
     assert sorted_rows([]).tolist() == []
     already = np.arange(5, dtype=np.int64)
     assert np.shares_memory(sorted_rows(already), already)  # no copy when already sorted
+
+
+def test_apply_batch_of_many_tasks_matches_task_by_task(qapp):
+    # A batch of many tasks takes the vectorised path, a few tasks the
+    # slice-per-task one: both must fill the same cells.
+    rng = np.random.default_rng(3)
+    n = 1000
+    counts = rng.integers(1, 6, size=300)
+    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    keep = starts + counts <= n
+    starts, counts = starts[keep], counts[keep]
+    tasks = [
+        (int(s), int(c), 0.001 * i, 0.001 * i + 0.0005 * (1 + i % 7), i % 3,
+         list(range(int(s) + 1, int(s) + int(c) + 1)))
+        for i, (s, c) in enumerate(zip(starts, counts))
+    ]
+    order = rng.permutation(len(tasks))  # completion order is not row order
+    tasks = [tasks[i] for i in order]
+    lanes = ["a", "b", "c"]
+    whole, piecewise = PairTableModel(np.ones((n, 2), dtype=np.int64)), PairTableModel(
+        np.ones((n, 2), dtype=np.int64))
+    assert len(tasks) > PairTableModel._SLICE_TASKS
+    whole.apply_batch(make_batch(tasks, lanes))
+    for i in range(0, len(tasks), 10):
+        piecewise.apply_batch(make_batch(tasks[i : i + 10], lanes))
+    for name in PairTableModel._RESULT_ARRAYS:
+        np.testing.assert_array_equal(getattr(whole, name), getattr(piecewise, name), name)
+    covered = int(counts.sum())
+    assert whole.results()[1][:covered].all() and not whole.results()[1][covered:].any()
+    assert cell(whole, 0, COL_GCD) == "1"
+
+
+def test_apply_batch_with_pairs_out_of_order(model):
+    batch = make_batch([(2, 3, 0.0, 0.5, 0, [7, 8, 9])], ["w"])
+    batch = TaskBatch(batch.start, batch.count, batch.t_start, batch.t_end, batch.lane,
+                      batch.lanes, batch.pair_index[::-1].copy(), batch.gcd[::-1].copy())
+    model.apply_batch(batch)
+    assert [cell(model, r, COL_GCD) for r in (2, 3, 4)] == ["7", "8", "9"]
+
+
+def test_data_answers_int_and_enum_roles_alike(model):
+    model.set_kernel(KERNELS["bruteforce"])
+    model.set_value(1, COL_A, -3)
+    model.apply_batch(make_batch([(0, 2, 0.0, 0.5, 0, [3, 1])], ["w"]))
+    for role in (DISPLAY, EDIT, TOOLTIP, FOREGROUND, BACKGROUND,
+                 Qt.ItemDataRole.TextAlignmentRole, Qt.ItemDataRole.FontRole):
+        for col in (COL_A, COL_GCD, COL_TIME, COL_WORKER):
+            assert cell(model, 1, col, role) == cell(model, 1, col, int(role))
+    assert cell(model, 1, COL_A, Qt.ItemDataRole.FontRole) is None
+    assert cell(model, 1, COL_A, int(BACKGROUND)) is not None  # outside bruteforce's domain
+
+
+def test_clear_results_blanks_every_column_again(model):
+    model.apply_batch(make_batch([(0, 2, 0.0, 0.5, 0, [10**25, 3])], ["t"], gcd_dtype=object))
+    model.apply_batch(make_batch([(5, 1, 0.0, 0.25, 0, [4])], ["t"]))
+    model.clear_results()
+    gcd, done = model.results()
+    assert gcd.dtype == np.int64 and not gcd.any() and not done.any()
+    assert [cell(model, r, c) for r in (0, 1, 5) for c in (COL_GCD, COL_TIME, COL_WORKER)] == [""] * 9
+    model.clear_results()  # nothing to clear: still blank
+    model.apply_batch(make_batch([(1, 1, 0.0, 0.5, 0, [7])], ["u"]))
+    assert cell(model, 1, COL_GCD) == "7" and cell(model, 1, COL_WORKER) == "u"
+    model.clear_results()
+    assert cell(model, 1, COL_GCD) == "" and cell(model, 1, COL_TIME) == ""

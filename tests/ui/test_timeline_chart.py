@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPointF
+from PySide6.QtCore import QEvent, QObject, QPointF, QRect
 from PySide6.QtGui import QColor, QPalette
 
 from gcdapp.core.events import RunInfo, RunResult, TaskBatch
@@ -359,3 +359,122 @@ def test_bars_added_after_the_first_paint_are_drawn(chart, pairs, qtbot):
                                                       chart._bars.pixelWidth())) == 4
     assert _near(_pixel(chart, 0.7, 0.0), COLOR, tol=80) or _near(
         _pixel(chart, 0.7, 0.0), COLOR.lighter(135), tol=80)
+
+
+# -- live runs: stepped x range, incremental repaints -------------------------
+
+
+def _x_range(chart):
+    chart.grab()  # (a paint runs any pending auto-range)
+    return chart.getPlotItem().getViewBox().viewRange()[0]
+
+
+def test_a_live_run_grows_the_x_range_in_steps_and_fits_the_bars_after(chart, pairs):
+    lanes = ("pid 1", "pid 2")
+    chart.begin_run(make_info(2000, 200), pairs, "p", COLOR)
+    live = chart.live_range()
+    vb = chart.getPlotItem().getViewBox()
+    for b in range(50):  # 50 batches of 4 tasks, bars up to t = 0.1 + 99 * 0.01
+        chart.add_batch(make_batch(*regular_tasks(b * 4, 4, 2), lanes, pairs))
+        low, high = vb.viewRange()[0]
+        assert low <= 0.0 and high >= chart._t_max  # every bar is in view
+        # and not much wider (past the span a run starts with)
+        assert high <= max(TimelineChart.LIVE_INITIAL_SPAN_S, 2.25 * chart._t_max) + 1e-9
+        assert vb.autoRangeEnabled()[0] is False  # no per-batch auto-range
+    assert live.range_changes <= 4  # a few steps, not one per batch
+    chart.end_run()
+    assert vb.autoRangeEnabled()[0]
+    low, high = _x_range(chart)
+    t_min, t_max = 0.1, 0.1 + 99 * 0.01 + 0.8 * 0.01
+    assert low <= t_min and high >= t_max  # the x range covers all the bars
+    assert high - low < 1.2 * t_max  # and fits them
+
+
+def test_a_zoom_during_a_live_run_is_kept(chart, pairs):
+    lanes = ("pid 1", "pid 2")
+    chart.begin_run(make_info(2000, 200), pairs, "p", COLOR)
+    chart.add_batch(make_batch(*regular_tasks(0, 20, 2), lanes, pairs))
+    vb = chart.getPlotItem().getViewBox()
+    vb.setXRange(0.12, 0.14, padding=0)  # the user zooms in (a wheel turn does both)
+    vb.sigRangeChangedManually.emit(vb.state["mouseEnabled"])
+    for b in range(1, 10):
+        chart.add_batch(make_batch(*regular_tasks(b * 20, 20, 2), lanes, pairs))
+    chart.end_run()
+    assert _x_range(chart) == pytest.approx([0.12, 0.14])
+    assert vb.autoRangeEnabled()[0] is False
+
+
+def test_show_result_fits_the_finished_run(chart, pairs):
+    tasks = make_batch(*regular_tasks(0, 40, 2, slot=0.05), ("a", "b"), pairs)
+    result = RunResult(make_info(2000, 40), "completed", np.zeros(2000, dtype=np.int64),
+                       np.zeros(2000, dtype=bool), tasks, 1.2, 0.05)
+    chart.show_result(result, pairs, "p", COLOR)
+    low, high = _x_range(chart)
+    assert low <= 0.1 and 0.1 + 19 * 0.05 + 0.04 <= high < 1.3
+    assert not chart.live_range().following
+
+
+def _window_pixel(chart, x, y) -> QColor:
+    """The colour at data point (x, y) as last painted on screen (the window's
+    backing store, not a fresh render: incremental repaints show here)."""
+    vb = chart.getPlotItem().getViewBox()
+    pos = chart.mapFromScene(vb.mapViewToScene(QPointF(x, y)))
+    return chart.screen().grabWindow(chart.winId()).toImage().pixelColor(pos)
+
+
+def test_a_batch_repaints_only_its_strip_and_its_bars_show(chart, pairs, qtbot):
+    paints: list[QRect] = []
+
+    class PaintSpy(QObject):
+        def eventFilter(self, obj, event):
+            if event.type() == QEvent.Type.Paint:
+                paints.append(event.rect())
+            return False
+
+    spy = PaintSpy(chart)
+    chart.viewport().installEventFilter(spy)
+    chart.show()
+    qtbot.waitExposed(chart)
+    lanes = ("pid 1", "pid 2")
+    chart.begin_run(make_info(2000, 40), pairs, "p", COLOR)
+    # bars of lane 0 at 0.1, 0.2, ... (slot 0.1; each 0.08 long)
+    chart.add_batch(make_batch(*regular_tasks(0, 8, 2, slot=0.1), lanes, pairs))
+    qtbot.waitUntil(lambda: chart._bars._painted_merge is not None)  # painted with bars
+    qtbot.wait(50)
+    assert chart.getPlotItem().getViewBox().viewRange()[0][1] >= 0.6
+
+    full_repaints = []
+    chart._bars.data_changed = lambda: full_repaints.append(1)
+    # (a first update after the window's first paints may still repaint it all)
+    chart.add_batch(make_batch(*regular_tasks(8, 2, 2, slot=0.1), lanes, pairs))  # t 0.5 .. 0.58
+    qtbot.wait(50)
+    paints.clear()
+    chart.add_batch(make_batch(*regular_tasks(10, 2, 2, slot=0.1), lanes, pairs))  # t 0.6 .. 0.68
+    assert full_repaints == []  # a strip repaint, not the whole item
+    qtbot.waitUntil(lambda: len(paints) > 0)
+    assert max(rect.width() for rect in paints) < chart.width() / 4
+    background = chart.palette().color(QPalette.ColorRole.Base)
+    new_bar = _window_pixel(chart, 0.64, 0.0)
+    assert _near(new_bar, COLOR, tol=80) or _near(new_bar, COLOR.lighter(135), tol=80)
+    old_bar = _window_pixel(chart, 0.14, 0.0)
+    assert _near(old_bar, COLOR, tol=80) or _near(old_bar, COLOR.lighter(135), tol=80)
+    assert _near(_window_pixel(chart, 0.19, 0.0), background, tol=40)
+
+
+def test_exposed_strip_paints_the_same_rects_as_the_whole_view(chart, pairs):
+    n = 20_000  # dense: neighbours merge at this zoom
+    chart.resize(600, 300)
+    chart.begin_run(make_info(n, n), np.ones((n, 2), dtype=np.int64), "p", COLOR)
+    chart.add_batch(make_batch(*regular_tasks(0, n, 2, slot=1e-4), ("a", "b")))
+    chart.end_run()
+    chart.grab()
+    bars = chart._bars
+    view = bars.viewRect()
+    px = bars.pixelWidth()
+    whole = bars._rects(view.left(), view.right(), px)
+    strip = bars._rects(view.left(), view.right(), px, (0.5, 0.6))
+    assert {brush for brush, _ in whole} == {brush for brush, _ in strip} == {0}  # merged
+    for (_, rects_whole), (_, rects_strip) in zip(whole, strip):
+        assert len(rects_strip) <= len(rects_whole)
+        assert (rects_strip[:, 0] <= 0.6).all()
+        assert (rects_strip[:, 0] + rects_strip[:, 2] >= 0.5).all()

@@ -157,3 +157,25 @@ def test_mode_colors():
     for variant in (1, 2, 3):
         shade = run_color("processes", variant)
         assert shade != processes and abs(shade.hue() - processes.hue()) <= 3
+
+
+def test_live_ranges_during_a_run_and_auto_range_after(chart):
+    info, pairs, batches, result = fake_run("processes", 2)
+    chart.begin_run(1, info, pairs, "processes ×2 #1", mode_color("processes"))
+    timeline_vb = chart.timeline.getPlotItem().getViewBox()
+    completion_vb = chart.completion.getPlotItem().getViewBox()
+    assert completion_vb.viewRange()[1][1] >= info.n_pairs  # y spans the run's total at once
+    for batch in batches:
+        chart.add_batch(1, batch)
+        assert timeline_vb.autoRangeEnabled()[0] is False
+        assert completion_vb.autoRangeEnabled() == [False, False]
+        assert timeline_vb.viewRange()[0][1] >= batch.t_end.max()
+        assert completion_vb.viewRange()[0][1] >= batch.t_end.max()
+    assert chart.timeline.live_range().following and chart.completion.live_range().following
+    chart.finish_run(1, result, None)
+    assert not chart.timeline.live_range().following
+    assert not chart.completion.live_range().following
+    assert timeline_vb.autoRangeEnabled()[0] and all(completion_vb.autoRangeEnabled())
+    chart.grab()
+    low, high = timeline_vb.viewRange()[0]
+    assert low <= 0.05 and result.tasks.t_end.max() <= high < 1.2 * result.tasks.t_end.max()
