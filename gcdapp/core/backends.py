@@ -79,7 +79,12 @@ class Backend:
         stop running tasks where the backend can."""
         executor.shutdown(wait=not terminate, cancel_futures=terminate)
 
-    def describe_failure(self, executor: Executor) -> str:
+    def worker_handles(self, executor: Executor) -> list:
+        """Handles on the workers (processes), taken when a pool breaks and
+        read by :meth:`describe_failure` once the pool has stopped."""
+        return []
+
+    def describe_failure(self, handles: list) -> str:
         """Extra words for a broken pool, such as a worker's exit code."""
         return ""
 
@@ -180,6 +185,9 @@ class ProcessBackend(Backend):
     def _processes(executor) -> list:
         return list((getattr(executor, "_processes", None) or {}).values())
 
+    def worker_handles(self, executor):
+        return self._processes(executor)
+
     def stop(self, executor, *, terminate):
         if not terminate:
             executor.shutdown(wait=True)
@@ -205,11 +213,13 @@ class ProcessBackend(Backend):
                 pass
         executor.shutdown(wait=True)
 
-    def describe_failure(self, executor):
+    def describe_failure(self, handles):
+        # Read once the pool has stopped: every worker has been reaped, so no
+        # exit code is lost to the pool's own thread reaping it meanwhile.
         # The pool terminates the survivors itself (SIGTERM); name the others.
         codes = {
             proc.exitcode
-            for proc in self._processes(executor)
+            for proc in handles
             if proc.exitcode not in (None, 0, -signal.SIGTERM)
         }
         if not codes:

@@ -244,6 +244,7 @@ class Run:
         clean = False
         executor: Executor | None = None
         self._executor = None
+        self._broken: tuple[list, list] | None = None  # (running tasks, worker handles)
         try:
             executor = self._executor = self.backend.create(
                 info.workers, info.start_method, self.kernel.func
@@ -256,8 +257,9 @@ class Run:
             else:
                 status = "cancelled"
             clean = True
-        except BrokenProcessPool as exc:
-            status, error = "failed", self._broken_pool_message(executor, exc, [])
+        except BrokenProcessPool:
+            status = "failed"
+            self._pool_broke(executor, [])
             clean = True
         except Exception as exc:  # e.g. a pool that cannot start
             status, error = "failed", f"the run could not start: {type(exc).__name__}: {exc}"
@@ -267,6 +269,8 @@ class Run:
             # through) stops the workers instead of waiting for them.
             if executor is not None:
                 self.backend.stop(executor, terminate=status != "completed" or not clean)
+        if self._broken is not None:  # described now that every worker is reaped
+            error = self._broken_pool_message(*self._broken)
         if self.cancelled and status == "completed" and not self._done.all():
             status = "cancelled"
         wall_ns = perf_counter_ns() - t0
@@ -357,7 +361,8 @@ class Run:
                 return failure
             next_task = self._submit_more(executor, next_task)
             if self._pool_broken and not self._inflight:
-                return "failed", self._broken_pool_message(executor, None, []), []
+                self._pool_broke(executor, [])
+                return "failed", None, []
             now = perf_counter_ns()
             if now - last_flush >= interval * 1e9 and len(self._log) > self._flushed:
                 self._flush()
@@ -378,7 +383,8 @@ class Run:
                  if not (f.done() and not f.cancelled() and f.exception() is None)]
                 + [(begin, end)]
             )
-            return "failed", self._broken_pool_message(self._executor, exc, running), [
+            self._pool_broke(self._executor, running)
+            return "failed", None, [
                 i for b, e in running[: self.info.workers] for i in range(b, e)
             ][:20]
         except Exception as exc:  # pickling problems and the like
@@ -423,9 +429,13 @@ class Run:
         )
         return shown + (f" and {end - begin - 3} more" if end - begin > 3 else "")
 
-    def _broken_pool_message(self, executor, exc, running) -> str:
-        detail = self.backend.describe_failure(executor) if executor is not None else ""
-        head = detail or "a worker process ended abruptly"
+    def _pool_broke(self, executor, running: list) -> None:
+        if self._broken is None:
+            handles = self.backend.worker_handles(executor) if executor is not None else []
+            self._broken = (running, handles)
+
+    def _broken_pool_message(self, running: list, handles: list) -> str:
+        head = self.backend.describe_failure(handles) or "a worker process ended abruptly"
         if running:
             candidates = running[: self.info.workers]
             where = "; ".join(self._describe_range(b, e) for b, e in candidates)
