@@ -35,3 +35,16 @@ def test_gui_entry_module_does_not_import_qt_at_import_time():
     code = "import sys, gcdapp.__main__; print(any(m.startswith('PySide6') for m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_entry_modules_that_workers_reimport_stay_light():
+    # Workers re-import the launching script (the gcdapp-cli wrapper imports
+    # gcdapp.cli.main). numpy there would cost every worker ~0.1 s, and
+    # forking from a process holding OpenBLAS is slow too.
+    code = (
+        "import sys, gcdapp.cli.main, gcdapp.__main__;"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & "
+        "{'numpy', 'PySide6', 'pyqtgraph'}))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -18,8 +18,10 @@ from typing import ClassVar
 
 from gcdapp.core.tasks import install_kernel
 
-# Preloaded by the fork server so that forked workers start with it imported.
-_WORKER_MODULES = ["gcdapp.core.tasks", "gcdapp.core.kernels"]
+# Preloaded by the fork server, so that workers fork with them imported:
+# ``__main__`` (Python's default, which each worker would otherwise import
+# again) and the modules tasks run.
+_FORKSERVER_PRELOAD = ["__main__", "gcdapp.core.tasks", "gcdapp.core.kernels"]
 
 
 class InlineExecutor(Executor):
@@ -156,7 +158,7 @@ class ProcessBackend(Backend):
             )
         context = multiprocessing.get_context(method)
         if method == "forkserver":
-            context.set_forkserver_preload(_WORKER_MODULES)
+            context.set_forkserver_preload(_FORKSERVER_PRELOAD)
         return method, context
 
     def prepare(self, start_method=None):

@@ -1,12 +1,12 @@
-"""Built-in pair lists."""
+"""Built-in pair lists.
+
+The CLI's entry module imports this, and worker processes re-import that
+module: it stays free of numpy.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-import numpy as np
-
-from gcdapp.core.pairs import as_pairs
 
 #: The ``NUMBERS`` list of the seed scripts (Effective Python, item 64).
 SEED_NUMBERS: tuple[tuple[int, int], ...] = (
@@ -27,7 +27,10 @@ class Preset:
     title: str
     pairs: tuple[tuple[int, int], ...]
 
-    def array(self) -> np.ndarray:
+    def array(self):
+        """The pairs as an (n, 2) int64 array."""
+        from gcdapp.core.pairs import as_pairs  # numpy: keep this module light
+
         return as_pairs(self.pairs)
 
 

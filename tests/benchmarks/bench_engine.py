@@ -19,13 +19,10 @@ import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
 
-from gcdapp.core.backends import get_backend
-from gcdapp.core.engine import run_pairs
-from gcdapp.core.events import RunSpec
-from gcdapp.core.generate import generate_pairs
+# Like any multiprocessing script, this module is imported again by each
+# worker process: module level stays stdlib-only (numpy would cost every
+# worker ~0.1 s). gcdapp and numpy are imported inside the functions.
 from gcdapp.core.kernels import euclid
-from gcdapp.core.presets import SEED_NUMBERS
-from gcdapp.core.system import usable_cores
 
 
 def timed(fn):
@@ -45,6 +42,10 @@ def interleaved(repeats, **contenders):
 
 
 def seed_speedup(repeats):
+    from gcdapp.core.engine import run_pairs
+    from gcdapp.core.events import RunSpec
+    from gcdapp.core.presets import SEED_NUMBERS
+
     def serial():
         return run_pairs(SEED_NUMBERS, RunSpec(mode="serial", kernel="bruteforce")).wall_s
 
@@ -64,6 +65,10 @@ def seed_speedup(repeats):
 
 
 def million(n, repeats):
+    from gcdapp.core.engine import run_pairs
+    from gcdapp.core.events import RunSpec
+    from gcdapp.core.generate import generate_pairs
+
     pairs = generate_pairs(n, 7, seed=64)
     as_tuples = [tuple(p) for p in pairs.tolist()]
 
@@ -116,6 +121,10 @@ def peak_memory(n):
 
 
 def dispatch(n, repeats):
+    from gcdapp.core.engine import run_pairs
+    from gcdapp.core.events import RunSpec
+    from gcdapp.core.generate import generate_pairs
+
     pairs = generate_pairs(n, 7, seed=5)
     as_tuples = [tuple(p) for p in pairs.tolist()]
 
@@ -135,6 +144,9 @@ def dispatch(n, repeats):
 
 
 def main():
+    from gcdapp.core.backends import get_backend
+    from gcdapp.core.system import usable_cores
+
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="smaller sizes, fewer repeats")
     args = parser.parse_args()
