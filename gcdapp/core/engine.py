@@ -135,7 +135,10 @@ class _TaskLog:
         start = np.frombuffer(self.start, dtype=np.int64)[begin:].copy()
         count = np.frombuffer(self.count, dtype=np.int64)[begin:].copy()
         total = int(count.sum())
-        if total:
+        if total and (len(start) == 1 or np.array_equal(start[1:], start[:-1] + count[:-1])):
+            # Tasks that follow each other (serial runs always do): a range.
+            pair_index = np.arange(start[0], start[0] + total, dtype=np.int64)
+        elif total:
             offsets = np.cumsum(count) - count
             pair_index = np.repeat(start - offsets, count) + np.arange(total)
         else:

@@ -43,13 +43,20 @@ def install_kernel(kernel) -> None:
     _installed_kernel = kernel
 
 
+def iter_pairs(chunk: array | list):
+    """The chunk's pairs as ``(a, b)`` tuples, one at a time.
+
+    ``zip`` hands out the same tuple again whenever the kernel has let go of
+    it, so a million pairs allocate no tuples: no garbage-collector churn."""
+    if isinstance(chunk, array):
+        it = iter(chunk)
+        return zip(it, it)
+    return iter(chunk)
+
+
 def decode_chunk(chunk: array | list) -> list:
     """Pairs as a list of ``(a, b)`` tuples."""
-    if isinstance(chunk, array):
-        flat = chunk.tolist()
-        it = iter(flat)
-        return list(zip(it, it))
-    return chunk
+    return [tuple(pair) for pair in iter_pairs(chunk)]
 
 
 def _pack_results(results: list) -> array | list:
@@ -80,13 +87,12 @@ def run_chunk(start: int, chunk: array | list, kernel=None) -> tuple:
     """
     if kernel is None:
         kernel = _installed_kernel
-    pairs = decode_chunk(chunk)
     t_start = perf_counter_ns()
     error = None
     try:
-        results = list(map(kernel, pairs))
+        results = list(map(kernel, iter_pairs(chunk)))
     except Exception:
-        results, error = _locate_failure(kernel, pairs)
+        results, error = _locate_failure(kernel, decode_chunk(chunk))
     t_end = perf_counter_ns()
     return (
         start,
