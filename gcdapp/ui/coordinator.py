@@ -80,7 +80,6 @@ class _RunWorker(QObject):
 
     @Slot(object)
     def execute(self, job: Job) -> None:
-        self._stop.clear()
         # Hashing a million pairs takes tens of ms: here, not on the GUI thread.
         self.jobStarted.emit(pairs_fingerprint(job.pairs))
         all_completed = True
@@ -155,6 +154,9 @@ class RunCoordinator(QObject):
         if self._closed:
             raise RuntimeError("the coordinator has been shut down")
         self._busy = True
+        # Cleared here, before the job is queued: a cancel that arrives before
+        # the worker thread picks the job up must still stop it.
+        self._worker._stop.clear()
         self._thread.start()
         self._submit.emit(job)
 

@@ -66,6 +66,11 @@ def _collect_garbage_on_the_gui_thread(qapp):
     collector = GarbageCollector(interval=1.0)
     yield
     collector.timer.stop()
+    # Free the collector while collection is still off: PySide disconnects its
+    # timer then, holding a Qt lock, and a collection starting inside that call
+    # deleted pyqtgraph's Python-owned menus and deadlocked on the same lock.
+    del collector
     import gc
 
+    gc.collect()  # here, on the GUI thread, outside any Qt call
     gc.enable()
