@@ -19,18 +19,18 @@ from gcdapp import __version__
 from gcdapp.core.history import RunHistory
 from gcdapp.core.kernels import get_kernel
 from gcdapp.core.presets import get_preset
-from gcdapp.ui.document_controller import DocumentController
-from gcdapp.ui.export_menu import install_export_menu
-from gcdapp.ui.mode_panel import ModePanel
-from gcdapp.ui.pair_editor import PairEditor
-from gcdapp.ui.recent_files import RecentFilesMenu
-from gcdapp.ui.restore_banner import RestoreBanner
-from gcdapp.ui.run_controller import RunController
-from gcdapp.ui.run_message import RunMessage
-from gcdapp.ui.run_status import RunStatus
-from gcdapp.ui.runs_table import RunsTable
-from gcdapp.ui.settings import AppSettings
-from gcdapp.ui.timing_chart import TimingChart
+from gcdapp.ui.document.controller import DocumentController
+from gcdapp.ui.document.export_menu import install_export_menu
+from gcdapp.ui.running.settings_panel import ModePanel
+from gcdapp.ui.pairs.editor import PairEditor
+from gcdapp.ui.document.recent_files import RecentFilesMenu
+from gcdapp.ui.document.restore_banner import RestoreBanner
+from gcdapp.ui.running.controller import RunController
+from gcdapp.ui.running.message import RunMessage
+from gcdapp.ui.running.status import RunStatus
+from gcdapp.ui.running.runs_table import RunsTable
+from gcdapp.ui.document.preferences import AppSettings
+from gcdapp.ui.charts.timing import TimingChart
 
 
 def _forward(controller: str, name: str, settable: bool = False) -> property:

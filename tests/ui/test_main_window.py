@@ -12,7 +12,7 @@ from gcdapp.core import kernels
 from gcdapp.core.generate import generate_pairs
 from gcdapp.core.presets import SEED_NUMBERS, SEED_RESULTS
 from gcdapp.ui import MainWindow
-from gcdapp.ui.pair_table_model import COL_GCD, COL_WORKER
+from gcdapp.ui.pairs.table_model import COL_GCD, COL_WORKER
 from tests.conftest import wait_no_pool_processes
 from tests.core import faulty_kernels
 

@@ -1,0 +1,659 @@
+"""Per-worker timeline of one run: a lane per worker, a bar per task.
+
+Built for runs of a million tasks:
+
+* Task columns live in preallocated numpy buffers that double when full, and
+  each lane keeps its own growing arrays sorted by start time, so an update
+  appends a batch instead of rebuilding anything.
+* One custom graphics item paints every bar. At each paint it takes the
+  slice of each lane that is exposed (``searchsorted``); when a lane has more
+  bars in view than pixels, neighbours closer than a pixel merge into one
+  rectangle (gaps wider than a pixel, such as idle workers, stay visible). The
+  rectangles go to ``QPainter.drawRects`` straight from numpy memory.
+* A live update repaints only the strip of the new bars: the item's bounding
+  rectangle grows in steps (not with every batch, which would repaint it all),
+  and during a run the x range grows in steps too (:mod:`gcdapp.ui.charts.live_range`)
+  instead of auto-ranging, so the axes are not regenerated for each batch.
+  The paint cost of a batch then follows the bars it added, not the run size.
+* Hover lookups are a ``searchsorted`` on the lane under the mouse.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+import shiboken6
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QFontMetrics, QPainter, QPen
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QToolTip
+
+from gcdapp.core.events import RunInfo, RunResult, TaskBatch
+from gcdapp.ui.charts.live_range import LiveRange, nice_ceil
+from gcdapp.ui.charts.palette import apply_plot_palette, to_qcolor
+
+__all__ = ["TimelineChart", "format_task_tooltip"]
+
+BAR_HALF_HEIGHT = 0.38  # lanes sit at integer y; a bar spans y ± this
+MAX_TOOLTIP_PAIRS = 5
+
+
+def _grown(buf: np.ndarray, needed: int) -> np.ndarray:
+    """``buf`` or a copy at least twice as large that holds ``needed`` rows."""
+    if needed <= len(buf):
+        return buf
+    capacity = max(len(buf), 1)
+    while capacity < needed:
+        capacity *= 2
+    out = np.empty((capacity,) + buf.shape[1:], dtype=buf.dtype)
+    out[: len(buf)] = buf
+    return out
+
+
+class _Lane:
+    """One worker's tasks, kept sorted by start time."""
+
+    __slots__ = ("label", "t_start", "t_end", "task", "n")
+
+    def __init__(self, label: str, capacity: int = 256):
+        self.label = label
+        self.t_start = np.empty(capacity, dtype=np.float64)
+        self.t_end = np.empty(capacity, dtype=np.float64)
+        self.task = np.empty(capacity, dtype=np.int64)  # index into the run's task columns
+        self.n = 0
+
+    def append(self, t_start: np.ndarray, t_end: np.ndarray, task: np.ndarray) -> bool:
+        """Add bars; False when they had to be sorted in among earlier ones
+        (which moves bars to new indices)."""
+        k = len(t_start)
+        if k == 0:
+            return True
+        n = self.n
+        self.t_start = _grown(self.t_start, n + k)
+        self.t_end = _grown(self.t_end, n + k)
+        self.task = _grown(self.task, n + k)
+        self.t_start[n : n + k] = t_start
+        self.t_end[n : n + k] = t_end
+        self.task[n : n + k] = task
+        self.n = n + k
+        # A worker runs one task at a time, so its completions arrive in start
+        # order; re-sort only in the unexpected case they did not.
+        in_order = (n == 0 or t_start[0] >= self.t_start[n - 1]) and bool(
+            np.all(t_start[1:] >= t_start[:-1])
+        )
+        if not in_order:
+            order = np.argsort(self.t_start[: self.n], kind="stable")
+            self.t_start[: self.n] = self.t_start[: self.n][order]
+            self.t_end[: self.n] = self.t_end[: self.n][order]
+            self.task[: self.n] = self.task[: self.n][order]
+        return in_order
+
+    def visible(self, x0: float, x1: float) -> tuple[int, int]:
+        """Index range of the bars that may overlap ``[x0, x1]``."""
+        ts = self.t_start[: self.n]
+        lo = max(int(np.searchsorted(ts, x0, side="right")) - 1, 0)
+        hi = int(np.searchsorted(ts, x1, side="right"))
+        return lo, hi
+
+
+class _TaskBarsItem(pg.GraphicsObject):
+    """Paints every task bar of a TimelineChart (see the module docstring)."""
+
+    def __init__(self, chart: TimelineChart):
+        super().__init__()
+        self._chart = chart
+        self._brushes = (QBrush(QColor("grey")), QBrush(QColor("darkgrey")))
+        self._cache_key = None
+        self._cache: list[tuple[int, np.ndarray]] = []
+        self._extent = 0.0  # right edge of the bounding rect: grows in steps
+        self._painted_merge: tuple[bool, ...] | None = None  # per lane, at the last paint
+        # paint() gets the exposed rectangle, to draw only the bars in it
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
+
+    def set_color(self, color: QColor) -> None:
+        base = QColor(color)
+        alt = base.lighter(135) if base.lightnessF() < 0.6 else base.darker(125)
+        self._brushes = (QBrush(base), QBrush(alt))
+        self.update()
+
+    def data_changed(self) -> None:
+        """Anything changed: repaint everything."""
+        self._cache_key = None
+        self._painted_merge = None
+        chart = self._chart
+        self._extent = nice_ceil(1.5 * chart._t_max) if chart._n else 0.0
+        self.prepareGeometryChange()
+        self.informViewBoundsChanged()
+        self.update()
+
+    def bars_added(self, x0: float, x1: float) -> None:
+        """Bars were appended between ``x0`` and ``x1`` (s): repaint that strip
+        only, unless the bounding rect must grow or lanes change their look."""
+        chart = self._chart
+        self._cache_key = None
+        if chart._t_max > self._extent or self._painted_merge is None:
+            self.data_changed()
+            return
+        self.informViewBoundsChanged()  # (the data bounds grew: for auto-range)
+        px = self.pixelWidth()
+        view = self.viewRect()
+        if not px or view is None:
+            self.update()
+            return
+        if self._merge_flags(view.left(), view.right(), px) != self._painted_merge:
+            self.update()  # a lane switched between separate and merged bars
+            return
+        pad = 2.0 * px  # bars are drawn at least a pixel wide
+        self.update(QRectF(x0 - pad, -0.5, (x1 - x0) + 2.0 * pad, float(len(chart._lanes))))
+
+    # -- geometry ---------------------------------------------------------
+
+    def dataBounds(self, ax, frac=1.0, orthoRange=None):
+        chart = self._chart
+        if ax == 0:
+            if chart._n == 0:
+                return None, None
+            return 0.0, chart._t_max
+        if not chart._lanes:
+            return None, None
+        return -0.5, len(chart._lanes) - 0.5
+
+    def boundingRect(self) -> QRectF:
+        chart = self._chart
+        if chart._n == 0:
+            return QRectF()
+        x0 = min(0.0, chart._t_min)
+        x1 = max(chart._t_max, self._extent)
+        px = self.pixelWidth() or 0.0
+        pad = max(0.01 * (x1 - x0), 2.0 * px)  # bars get at least one pixel wide
+        return QRectF(x0, -0.5, x1 - x0 + pad, float(len(chart._lanes)))
+
+    def viewTransformChanged(self):
+        super().viewTransformChanged()  # drops pyqtgraph's cached viewRect()
+        self._cache_key = None
+        self.prepareGeometryChange()
+
+    # -- painting ---------------------------------------------------------
+
+    def _merge_flags(self, x0: float, x1: float, px: float) -> tuple[bool, ...]:
+        """Per lane: does it have more bars in the view ``[x0, x1]`` than
+        pixels (so neighbours closer than a pixel merge)?"""
+        width_px = max((x1 - x0) / px, 1.0)
+        flags = []
+        for lane in self._chart._lanes:
+            lo, hi = lane.visible(x0, x1)
+            flags.append(hi - lo > width_px)
+        return tuple(flags)
+
+    def _rects(
+        self, x0: float, x1: float, px: float, exposed: tuple[float, float] | None = None
+    ) -> list[tuple[int, np.ndarray]]:
+        """(brush index, (k, 4) float64 rects) to draw for the view ``[x0, x1]``,
+        or only for the part ``exposed`` of it (the look does not depend on it)."""
+        out: list[tuple[int, np.ndarray]] = []
+        merge = self._merge_flags(x0, x1, px)
+        e0, e1 = (x0, x1) if exposed is None else exposed
+        for lane_no, lane in enumerate(self._chart._lanes):
+            lo, hi = lane.visible(e0, e1)
+            if hi <= lo:
+                continue
+            ts = lane.t_start[lo:hi]
+            te = lane.t_end[lo:hi]
+            y = lane_no - BAR_HALF_HEIGHT
+            if merge[lane_no]:
+                # More bars than pixels: merge neighbours closer than a pixel.
+                # (the running maximum of the ends keeps this right even if
+                # bars of one lane were ever to overlap)
+                reach = np.maximum.accumulate(te)
+                breaks = np.flatnonzero(ts[1:] - reach[:-1] > px)
+                seg_start = np.concatenate((ts[:1], ts[1:][breaks]))
+                seg_end = np.concatenate((reach[:-1][breaks], reach[-1:]))
+                out.append((0, self._pack(seg_start, seg_end, y, px)))
+            else:
+                first = lo % 2  # parity by index in the lane, stable under panning
+                for brush in (0, 1):
+                    sel = slice((brush - first) % 2, None, 2)
+                    if len(ts[sel]):
+                        out.append((brush, self._pack(ts[sel], te[sel], y, px)))
+        return out
+
+    @staticmethod
+    def _pack(t0: np.ndarray, t1: np.ndarray, y: float, px: float) -> np.ndarray:
+        rects = np.empty((len(t0), 4), dtype=np.float64)
+        rects[:, 0] = t0
+        rects[:, 1] = y
+        np.maximum(t1 - t0, px, out=rects[:, 2])  # at least a pixel wide
+        rects[:, 3] = 2.0 * BAR_HALF_HEIGHT
+        return rects
+
+    def paint(self, p: QPainter, option, widget=None):
+        chart = self._chart
+        if chart._n == 0:
+            return
+        px = self.pixelWidth()
+        view = self.viewRect()
+        if not px or view is None:
+            span = max(chart._t_max, 1e-9)
+            x0, x1, px = 0.0, span, span / 1000.0
+        else:
+            x0, x1 = view.left(), view.right()
+        e0, e1 = x0, x1
+        exposed = option.exposedRect if option is not None else None
+        if exposed is not None and exposed.isValid():
+            e0, e1 = max(x0, exposed.left() - px), min(x1, exposed.right() + px)
+        key = (chart._generation, chart._n, x0, x1, px, e0, e1)
+        if key != self._cache_key:
+            self._cache = self._rects(x0, x1, px, (e0, e1))
+            self._cache_key = key
+            self._painted_merge = self._merge_flags(x0, x1, px)
+        p.setPen(Qt.PenStyle.NoPen)
+        for brush, rects in self._cache:
+            p.setBrush(self._brushes[brush])
+            # PySide6 >= 6.4.3 takes a pointer to contiguous QRectF memory and a
+            # count: no Python object per rectangle.
+            p.drawRects(shiboken6.wrapInstance(rects.ctypes.data, QRectF), len(rects))
+
+
+def _short_int(value, limit: int = 24) -> str:
+    text = str(int(value))
+    if len(text) <= limit:
+        return text
+    digits = len(text.lstrip("-"))
+    return f"{text[:10]}…{text[-6:]} ({digits} digits)"
+
+
+def format_task_tooltip(info: dict) -> str:
+    """Tooltip text for a ``bar_at`` result."""
+    start, count = info["pair_index_start"], info["count"]
+    if count == 1:
+        where = f"pair {start}"
+    else:
+        where = f"pairs {start}–{start + count - 1} ({count} pairs)"
+    lines = [f"worker: {info['worker']}", f"task {info['task_index']}: {where}"]
+    for (a, b), g in zip(info["pairs"], info["gcd"]):
+        gcd = "?" if g is None else _short_int(g)
+        lines.append(f"  gcd({_short_int(a)}, {_short_int(b)}) = {gcd}")
+    if count > len(info["pairs"]):
+        lines.append(f"  … and {count - len(info['pairs'])} more")
+    lines.append(
+        f"duration: {info['duration_s'] * 1e3:.3f} ms "
+        f"({info['t_start']:.4f} s → {info['t_end']:.4f} s)"
+    )
+    return "\n".join(lines)
+
+
+class TimelineChart(pg.PlotWidget):
+    """A lane per worker, a bar per completed task, for the current run."""
+
+    INITIAL_CAPACITY = 4096
+    #: The x range a run starts with (s); it grows in steps from there.
+    LIVE_INITIAL_SPAN_S = 1.0
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        # PlotWidget copies PlotItem.clear onto the instance, which would
+        # shadow this class's clear(); drop the copy.
+        del self.clear
+        self.setAccessibleName("Worker timeline")
+        self.setAntialiasing(False)
+        item = self.getPlotItem()
+        item.setLabel("bottom", "time since run start (s)")
+        item.setLabel("left", "worker")
+        item.setMenuEnabled(False)  # (its log/FFT modes would not suit these items)
+        vb = item.getViewBox()
+        vb.setMouseEnabled(x=True, y=False)
+        vb.invertY(True)  # first worker on top
+        vb.enableAutoRange(x=True, y=False)
+        vb.setLimits(xMin=-1e-3)
+        # During a run the x range grows in steps instead of auto-ranging.
+        self._live = LiveRange(vb, axes=(0,))
+
+        self._bars = _TaskBarsItem(self)
+        item.addItem(self._bars)
+        self._highlight = QGraphicsRectItem()
+        self._highlight.setBrush(Qt.BrushStyle.NoBrush)
+        self._highlight.setZValue(10)
+        self._highlight.hide()
+        item.addItem(self._highlight, ignoreBounds=True)
+
+        self._hover_text: str | None = None
+        self.scene().sigMouseMoved.connect(self._on_mouse_moved)
+        self._label = ""
+        self._info: RunInfo | None = None
+        self._reset_storage(0)
+        self._pairs: np.ndarray = np.empty((0, 2), dtype=np.int64)
+        self._apply_palette()
+        self._update_lane_ticks()
+
+    # -- storage ----------------------------------------------------------
+
+    def _reset_storage(self, n_tasks: int) -> None:
+        capacity = max(self.INITIAL_CAPACITY, int(n_tasks or 0))
+        self._start = np.empty(capacity, dtype=np.int64)
+        self._count = np.empty(capacity, dtype=np.int64)
+        self._t_start = np.empty(capacity, dtype=np.float64)
+        self._t_end = np.empty(capacity, dtype=np.float64)
+        self._lane = np.empty(capacity, dtype=np.int32)
+        self._n = 0
+        self._t_min = 0.0
+        self._t_max = 0.0
+        self._lanes: list[_Lane] = []
+        self._lane_of: dict[str, int] = {}
+        self._gcd = np.zeros(0, dtype=np.int64)
+        self._gcd_known = np.zeros(0, dtype=bool)
+        self._generation = getattr(self, "_generation", 0) + 1
+
+    def capacity(self) -> int:
+        """Rows allocated in the task buffers (grows by doubling)."""
+        return len(self._start)
+
+    def task_count(self) -> int:
+        """Number of task bars held."""
+        return self._n
+
+    def lane_labels(self) -> list[str]:
+        """Worker labels, top lane first."""
+        return [lane.label for lane in self._lanes]
+
+    def lane_tick_labels(self) -> list[str]:
+        """The labels on the worker axis (every lane's, unless lanes are too
+        thin to label each, then every k-th lane's)."""
+        return [label for _y, label in self._lane_ticks]
+
+    def _lane_index(self, label: str) -> int:
+        index = self._lane_of.get(label)
+        if index is None:
+            index = len(self._lanes)
+            self._lane_of[label] = index
+            self._lanes.append(_Lane(label))
+        return index
+
+    def _store_gcds(self, pair_index: np.ndarray, gcd: np.ndarray) -> None:
+        if len(pair_index) == 0:
+            return
+        needed = int(pair_index.max()) + 1
+        if needed > len(self._gcd):
+            size = max(needed, len(self._pairs), self._info.n_pairs if self._info else 0)
+            gcd_store = np.empty(size, dtype=self._gcd.dtype)  # (read only where known)
+            gcd_store[: len(self._gcd)] = self._gcd
+            known = np.zeros(size, dtype=bool)
+            known[: len(self._gcd_known)] = self._gcd_known
+            self._gcd, self._gcd_known = gcd_store, known
+        if gcd.dtype == object and self._gcd.dtype != object:
+            self._gcd = self._gcd.astype(object)
+        lo = int(pair_index[0])
+        hi = lo + len(pair_index)
+        if (
+            needed == hi
+            and lo >= 0
+            and bool((pair_index[1:] > pair_index[:-1]).all())
+        ):  # one contiguous ascending block (the usual case): slices, no fancy indexing
+            self._gcd[lo:hi] = gcd
+            self._gcd_known[lo:hi] = True
+        else:
+            self._gcd[pair_index] = gcd
+            self._gcd_known[pair_index] = True
+
+    # -- public API -------------------------------------------------------
+
+    def begin_run(self, info: RunInfo, pairs: np.ndarray, label: str, color) -> None:
+        """Forget the shown run and prepare for ``info``'s tasks."""
+        self._info = info
+        self._pairs = pairs  # a reference, for tooltips
+        self._label = label
+        self._reset_storage(info.n_tasks)
+        n_pairs = max(info.n_pairs, len(pairs) if pairs is not None else 0)
+        # gcd values are read only where known: no need to zero a million of them
+        self._gcd = np.empty(n_pairs, dtype=np.int64)
+        self._gcd_known = np.zeros(n_pairs, dtype=bool)
+        self._bars.set_color(to_qcolor(color))
+        self._hide_hover()
+        self._set_title()
+        self._update_lane_ticks(keep_layout=True)
+        self.getPlotItem().layout.activate()  # (the new title's layout, before any paint)
+        self._bars.data_changed()
+        # Until end_run, the x range grows in steps ahead of the bars.
+        self._live.start(x=self.LIVE_INITIAL_SPAN_S)
+
+    def end_run(self) -> None:
+        """The run ended: the x range fits the bars again (auto-range),
+        unless the user has zoomed or panned since it began."""
+        self._live.stop()
+
+    def live_range(self) -> LiveRange:
+        """What sets the x range during a run."""
+        return self._live
+
+    def clear(self) -> None:
+        """Show nothing (no run)."""
+        self._info = None
+        self._label = ""
+        self._pairs = np.empty((0, 2), dtype=np.int64)
+        self._reset_storage(0)
+        self._hide_hover()
+        self._set_title()
+        self._update_lane_ticks()
+        self._bars.data_changed()
+        self._live.stop()
+
+    def add_batch(self, batch: TaskBatch) -> None:
+        """Append the bars of ``batch``'s tasks."""
+        k = len(batch)
+        n_lanes_before = len(self._lanes)
+        lane_map = np.array([self._lane_index(lbl) for lbl in batch.lanes], dtype=np.int32)
+        if len(self._lanes) != n_lanes_before:
+            self._update_lane_ticks()
+        if batch.n_pairs:
+            self._store_gcds(np.asarray(batch.pair_index), np.asarray(batch.gcd))
+        if k == 0:
+            return
+        n = self._n
+        self._start = _grown(self._start, n + k)
+        self._count = _grown(self._count, n + k)
+        self._t_start = _grown(self._t_start, n + k)
+        self._t_end = _grown(self._t_end, n + k)
+        self._lane = _grown(self._lane, n + k)
+        lanes = lane_map[np.asarray(batch.lane)]
+        self._start[n : n + k] = batch.start
+        self._count[n : n + k] = batch.count
+        self._t_start[n : n + k] = batch.t_start
+        self._t_end[n : n + k] = batch.t_end
+        self._lane[n : n + k] = lanes
+        self._n = n + k
+        ts, te = self._t_start[n : n + k], self._t_end[n : n + k]
+        batch_t0, batch_t1 = float(ts.min()), float(te.max())
+        if n == 0:
+            self._t_min, self._t_max = batch_t0, batch_t1
+        else:
+            self._t_min = min(self._t_min, batch_t0)
+            self._t_max = max(self._t_max, batch_t1)
+
+        # Split the batch by lane (a stable sort keeps completion order).
+        order = np.argsort(lanes, kind="stable")
+        sorted_lanes = lanes[order]
+        cuts = np.flatnonzero(np.diff(sorted_lanes)) + 1
+        in_order = True
+        for chunk in np.split(order, cuts):
+            lane = self._lanes[int(lanes[chunk[0]])]
+            in_order &= lane.append(ts[chunk], te[chunk], chunk + n)
+        self._live.extend(x=self._t_max)
+        if in_order and n and len(self._lanes) == n_lanes_before:
+            self._bars.bars_added(batch_t0, batch_t1)
+        else:
+            self._bars.data_changed()
+
+    def show_result(self, result: RunResult, pairs: np.ndarray, label: str, color) -> None:
+        """Draw a whole finished run at once."""
+        self.begin_run(result.info, pairs, label, color)
+        self.add_batch(result.tasks)
+        self.end_run()
+        self._set_title(result)
+
+    def bar_at(self, x: float, y: float, tolerance: float = 0.0) -> dict | None:
+        """The task under the data point ``(x, y)``, or None.
+
+        ``tolerance`` (seconds) also accepts a point that close to a bar, for
+        bars narrower than the mouse can hit.
+        """
+        lane_no = int(np.floor(y + 0.5))
+        if not 0 <= lane_no < len(self._lanes) or abs(y - lane_no) > BAR_HALF_HEIGHT:
+            return None
+        lane = self._lanes[lane_no]
+        ts, te = lane.t_start[: lane.n], lane.t_end[: lane.n]
+        if lane.n == 0:
+            return None
+        i = int(np.searchsorted(ts, x, side="right")) - 1
+        best = None
+        if i >= 0 and x <= te[i]:
+            best = i
+        elif tolerance > 0:
+            # nearest bar edge within tolerance, on either side
+            candidates = []
+            if i >= 0 and x - te[i] <= tolerance:
+                candidates.append((x - te[i], i))
+            if i + 1 < lane.n and ts[i + 1] - x <= tolerance:
+                candidates.append((ts[i + 1] - x, i + 1))
+            if candidates:
+                best = min(candidates)[1]
+        if best is None:
+            return None
+        return self._task_info(int(lane.task[best]))
+
+    def tooltip_at(self, x: float, y: float, tolerance: float = 0.0) -> str | None:
+        """The tooltip text for the data point ``(x, y)`` (None over a gap)."""
+        info = self.bar_at(x, y, tolerance)
+        return None if info is None else format_task_tooltip(info)
+
+    def hover_text(self) -> str | None:
+        """The tooltip text currently shown by hovering, if any."""
+        return self._hover_text
+
+    # -- internals --------------------------------------------------------
+
+    def _task_info(self, task: int) -> dict:
+        start = int(self._start[task])
+        count = int(self._count[task])
+        shown = range(start, start + min(count, MAX_TOOLTIP_PAIRS))
+        pairs: list[tuple[int, int]] = []
+        gcds: list[int | None] = []
+        for j in shown:
+            if self._pairs is not None and j < len(self._pairs):
+                a, b = self._pairs[j]
+                pairs.append((int(a), int(b)))
+            known = j < len(self._gcd_known) and bool(self._gcd_known[j])
+            gcds.append(int(self._gcd[j]) if known else None)
+        t0, t1 = float(self._t_start[task]), float(self._t_end[task])
+        return {
+            "task_index": task,
+            "pair_index_start": start,
+            "count": count,
+            "pairs": pairs,
+            "gcd": gcds[: len(pairs)] if pairs else gcds,
+            "duration_s": t1 - t0,
+            "worker": self._lanes[int(self._lane[task])].label,
+            "t_start": t0,
+            "t_end": t1,
+        }
+
+    def _set_title(self, result: RunResult | None = None) -> None:
+        info = self._info
+        if info is None:
+            self.getPlotItem().setTitle(None)
+            return
+        parts = [self._label] if self._label else []
+        parts.append(f"{info.workers} worker{'s' if info.workers != 1 else ''}")
+        parts.append(f"{info.n_tasks:,} task{'s' if info.n_tasks != 1 else ''}")
+        parts.append(f"chunksize {info.chunksize:,}")
+        if result is not None:
+            parts.append(f"wall {result.wall_s:.3f} s")
+            if result.status != "completed":
+                parts.append(result.status)
+        _, foreground = self._colors
+        self.getPlotItem().setTitle(" · ".join(parts), color=foreground.name(), size="9pt")
+
+    def _update_lane_ticks(self, keep_layout: bool = False) -> None:
+        """Label the lanes, fit the y range and the axis width to them.
+
+        ``keep_layout`` (a run starting, no lanes yet): only drop the labels;
+        the y range and axis width stay until the first workers report, which
+        are usually as many and as wide as the last run's (so that first
+        batch does not re-lay out the whole plot)."""
+        item = self.getPlotItem()
+        labels = self.lane_labels()
+        n = len(labels)
+        axis = item.getAxis("left")
+        if keep_layout and n == 0:
+            self._lane_ticks = []
+            axis.setTicks([[], []])
+            return
+        fm = QFontMetrics(self.font())
+        # label every lane unless they would overlap, then every step-th lane
+        vb_height = max(item.getViewBox().height(), 1.0)
+        step = max(1, int(np.ceil(n * (fm.height() + 2) / vb_height))) if n else 1
+        ticks = [(float(i), labels[i]) for i in range(0, n, step)]
+        self._lane_ticks = ticks
+        axis.setTicks([ticks, []])
+        item.getViewBox().setYRange(-0.5, max(n, 1) - 0.5, padding=0.02)
+        widest = max((fm.horizontalAdvance(s) for s in labels), default=30)
+        width = min(max(widest, 30) + fm.height() + 18, 240)
+        if width != axis.width():
+            axis.setWidth(width)
+            # Lay the plot out now, not at the next event-loop turn: the
+            # first paint then already has the new layout (one paint, not two).
+            item.layout.activate()
+
+    def _apply_palette(self) -> None:
+        self._colors = apply_plot_palette(self)
+        _, foreground = self._colors
+        self.getPlotItem().showGrid(x=True, y=False, alpha=0.18)
+        pen = QPen(foreground)
+        pen.setCosmetic(True)
+        pen.setWidthF(1.5)
+        self._highlight.setPen(pen)
+        if self._info is not None:
+            self._set_title()
+
+    def _hide_hover(self) -> None:
+        self._hover_text = None
+        self._highlight.hide()
+        QToolTip.hideText()
+
+    def _on_mouse_moved(self, scene_pos: QPointF) -> None:
+        vb = self.getPlotItem().getViewBox()
+        if self._n == 0 or not vb.sceneBoundingRect().contains(scene_pos):
+            self._hide_hover()
+            return
+        point = vb.mapSceneToView(scene_pos)
+        px = vb.viewPixelSize()[0]
+        info = self.bar_at(point.x(), point.y(), tolerance=3 * px)
+        if info is None:
+            self._hide_hover()
+            return
+        lane_no = self._lane_of[info["worker"]]
+        width = max(info["t_end"] - info["t_start"], px)
+        self._highlight.setRect(
+            QRectF(info["t_start"], lane_no - BAR_HALF_HEIGHT, width, 2 * BAR_HALF_HEIGHT)
+        )
+        self._highlight.show()
+        text = format_task_tooltip(info)
+        if text != self._hover_text:
+            self._hover_text = text
+            view_pos = self.mapFromScene(scene_pos)
+            QToolTip.showText(self.viewport().mapToGlobal(view_pos), text, self)
+
+    def leaveEvent(self, event) -> None:
+        self._hide_hover()
+        super().leaveEvent(event)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if self._alive():
+            self._update_lane_ticks()
+
+    def _alive(self) -> bool:
+        """Set up, and not yet closed (PlotWidget.close() drops the plot item)."""
+        return hasattr(self, "_lanes") and self.getPlotItem() is not None
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and self._alive():
+            self._apply_palette()

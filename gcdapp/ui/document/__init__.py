@@ -1,0 +1,1 @@
+"""The document: sessions, autosave and crash restore, export, recent files and preferences."""

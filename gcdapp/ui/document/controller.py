@@ -1,0 +1,362 @@
+"""The window's document: the session file it opens and saves, pair lists it
+opens, the autosave and crash restore, the preferences kept in QSettings,
+and the title with its modified mark."""
+
+from __future__ import annotations
+
+import os
+import weakref
+from dataclasses import replace
+from datetime import datetime, timezone
+
+from PySide6.QtCore import QObject, Slot
+from PySide6.QtWidgets import QFileDialog, QMainWindow
+
+from gcdapp.core.parsing import parse_file
+from gcdapp.core.session import (
+    MAX_SESSION_BYTES,
+    SUFFIX,
+    AutosaveMarker,
+    Session,
+    SessionError,
+    looks_like_session,
+)
+from gcdapp.core.session import load_session as read_session_file
+from gcdapp.core.session import save_session as write_session_file
+from gcdapp.ui.document.autosave import Autosaver
+from gcdapp.ui.running.settings_panel import ModePanel
+from gcdapp.ui.pairs.editor import PairEditor
+from gcdapp.ui.document.recent_files import RecentFilesMenu
+from gcdapp.ui.document.restore_banner import RestoreBanner, describe
+from gcdapp.ui.running.choices import apply_choices, choices_of
+from gcdapp.ui.running.controller import RunController
+from gcdapp.ui.running.message import RunMessage
+from gcdapp.ui.running.status import RunStatus
+from gcdapp.ui.document.preferences import AppSettings, RunChoices
+
+
+class DocumentController(QObject):
+    """Opens, saves, autosaves and restores what ``window`` shows.
+
+    Holds the window weakly (a window -> controller -> window cycle would be
+    freed by the garbage collector at any moment, on any thread)."""
+
+    def __init__(self, window: QMainWindow, settings: AppSettings, runner: RunController,
+                 editor: PairEditor, panel: ModePanel, message: RunMessage, status: RunStatus,
+                 banner: RestoreBanner, recent: RecentFilesMenu):
+        super().__init__(window)
+        self._window_ref = weakref.ref(window)
+        self.settings = settings
+        self.runner = runner
+        self.editor = editor
+        self.panel = panel
+        self.message = message
+        self.status = status
+        self.banner = banner
+        self.recent = recent
+        #: The session file this window saves to (None: not saved yet).
+        self.session_path: str | None = None
+        #: Session files larger than this are refused unread.
+        self.max_session_bytes = MAX_SESSION_BYTES
+        self._restoring = True  # changes made while the window builds are not the user's
+        self._closed = False
+        self._crashed: Session | None = None  # offered back by the restore banner
+        self.autosaver = Autosaver(self._autosave_snapshot, parent=self)
+        self.autosaver.failed.connect(self._on_autosave_failed)
+        recent.openRequested.connect(self.open_recent)
+        self._update_title()
+
+    @property
+    def _window(self) -> QMainWindow:
+        return self._window_ref()
+
+    def restore_last_session(self) -> None:
+        """What the last session left: preferences, then the autosave. Call
+        once, when the window is built; changes count from then on."""
+        self._restore_settings()
+        self._restore_autosave()
+        self._update_title()
+        self._restoring = False
+
+    # -- title and modified state ------------------------------------------
+    @Slot()
+    def note_change(self) -> None:
+        """The session changed: mark the title, autosave soon."""
+        if self._restoring:
+            return
+        self._window.setWindowModified(True)
+        self.autosaver.schedule()
+
+    def _set_session_file(self, path: str | None, modified: bool) -> None:
+        self.session_path = path
+        self._window.setWindowModified(modified)
+        self._update_title()
+
+    def _update_title(self) -> None:
+        name = os.path.basename(self.session_path) if self.session_path else "Untitled"
+        self._window.setWindowTitle(f"{name}[*] — gcdapp")
+        self._window.setWindowFilePath(self.session_path or "")
+
+    # -- opening -------------------------------------------------------------
+    def last_directory(self) -> str:
+        """Where file dialogs open: the last directory used, if it still exists."""
+        return self.settings.last_dir()
+
+    @Slot()
+    def open_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self._window, "Open a session or pairs", self.last_directory(),
+            f"Sessions and pair lists (*{SUFFIX} *.csv *.tsv *.txt *.json *.py);;"
+            f"gcdapp sessions (*{SUFFIX});;"
+            "Pair lists (*.csv *.tsv *.txt *.json *.py);;All files (*)",
+        )
+        if path:
+            self.open_path(path)
+
+    def open_dropped(self, paths: list[str]) -> bool:
+        """Files dropped on the window: the first opens."""
+        opened = self.open_path(paths[0])
+        if opened and len(paths) > 1 and not self.message.message():
+            self.message.show_message(
+                f"Opened {os.path.basename(paths[0])} only: drop one file at a time.", "info")
+        return opened
+
+    @Slot(str)
+    def open_recent(self, path: str) -> bool:
+        """Open a recent file; one that no longer exists leaves the list."""
+        if not os.path.isfile(path):
+            self.recent.forget(path)
+            self.message.show_message(
+                f"{path} no longer exists; it was removed from the recent files.", "warning")
+            return False
+        return self.open_path(path)
+
+    def open_path(self, path: str | os.PathLike) -> bool:
+        """Open a session (``*.gcdapp.json``, or any JSON object) or a pair
+        list (anything else the parser reads). Problems are shown in the
+        window; False when nothing was opened."""
+        path = os.fspath(path)
+        if self._refused_while_running(path):
+            return False
+        if not os.path.exists(path):
+            self.message.show_message(f"Cannot open {path}: there is no such file.", "error")
+            return False
+        if os.path.isdir(path):
+            self.message.show_message(f"Cannot open {path}: it is a folder, not a file.", "error")
+            return False
+        if looks_like_session(path):
+            return self.open_session(path)
+        return self.open_pairs(path)
+
+    def _refused_while_running(self, path: str) -> bool:
+        running = self.runner.running
+        if running:
+            self.message.show_message(
+                f"Cannot open {path} while a run is in progress: cancel it or wait.", "error")
+        return running
+
+    def open_session(self, path: str | os.PathLike) -> bool:
+        """Replace the pairs (undoably), the run settings and the runs with
+        the session in ``path``. A bad file changes nothing; it is named in
+        the message strip."""
+        path = os.fspath(path)
+        if self._refused_while_running(path):
+            return False
+        try:
+            session = read_session_file(path, max_bytes=self.max_session_bytes)
+        except SessionError as e:
+            self.message.show_message(str(e), "error")
+            return False
+        name = os.path.basename(path)
+        self.message.dismiss()
+        kept = self._keep_unsaved_runs()
+        self._apply_session(session, undo_text=f"Open {name}", settings=True)
+        self._set_session_file(os.path.abspath(path), modified=False)
+        self.recent.remember(path)
+        self._show_kept(kept)
+        self.status.show_text(f"Opened {name}: {describe(session)}")
+        self.autosaver.schedule()
+        return True
+
+    def open_pairs(self, path: str) -> bool:
+        """Replace the pairs with those in ``path`` (undoable)."""
+        parsed = parse_file(path)
+        if parsed.fatal:
+            self.message.show_message(f"Cannot open {path}: {parsed.fatal}", "error")
+            return False
+        if parsed.errors:
+            shown = "; ".join(str(e) for e in parsed.errors[:5])
+            more = parsed.n_errors - min(5, len(parsed.errors))
+            self.message.show_message(
+                f"{path}: {parsed.n_errors} bad line(s) skipped — {shown}"
+                + (f"; … and {more} more" if more > 0 else ""),
+                "warning",
+            )
+        else:
+            self.message.dismiss()
+        if not self.editor.load_pairs(parsed.pairs, f"Open {os.path.basename(path)}"):
+            return False
+        self.recent.remember(path)
+        return True
+
+    # -- saving ----------------------------------------------------------------
+    @Slot()
+    def save_session_file(self) -> bool:
+        """Save to the session's file, asking for one the first time."""
+        if self.session_path is None:
+            return self.save_session_as_dialog()
+        return self.save_session(self.session_path)
+
+    @Slot()
+    def save_session_as_dialog(self) -> bool:
+        start = self.session_path or os.path.join(self.last_directory(), "session" + SUFFIX)
+        path, _ = QFileDialog.getSaveFileName(
+            self._window, "Save session", start, f"gcdapp sessions (*{SUFFIX});;All files (*)")
+        if not path:
+            return False
+        if not path.lower().endswith(SUFFIX):
+            path = (path[:-5] if path.lower().endswith(".json") else path) + SUFFIX
+        return self.save_session(path)
+
+    def save_session(self, path: str | os.PathLike) -> bool:
+        """Write the session to ``path`` (atomically) and make it the
+        window's session file. A failure leaves any old file as it was."""
+        path = os.path.abspath(os.fspath(path))
+        name = os.path.basename(path)
+        try:
+            write_session_file(path, self.session_snapshot())
+        except (OSError, ValueError) as e:
+            reason = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
+            self.message.show_message(f"Could not save {name}: {reason}", "error")
+            return False
+        self._set_session_file(path, modified=False)
+        self.recent.remember(path)
+        self.status.show_text(f"Saved {name}")
+        self.autosaver.schedule()  # the autosave notes the file and that it is saved
+        return True
+
+    def session_snapshot(self, autosave: AutosaveMarker | None = None) -> Session:
+        """The session as it is now. The pairs are copied and finished runs
+        never change, so it can be encoded on another thread."""
+        records = tuple(self.runner.history.records)
+        choices = choices_of(self.panel)
+        return Session(
+            pairs=self.editor.model.pairs().copy(),
+            spec=choices.spec,
+            repeats=choices.repeats,
+            runs=records,
+            pair_sets={r.fingerprint: self.runner.pairs_of[r.fingerprint] for r in records},
+            saved_at=datetime.now(timezone.utc),
+            autosave=autosave,
+        )
+
+    def _autosave_snapshot(self, marker: AutosaveMarker) -> Session:
+        return self.session_snapshot(
+            replace(marker, session_path=self.session_path,
+                    modified=self._window.isWindowModified()))
+
+    # -- replacing what the window shows -----------------------------------------
+    def _keep_unsaved_runs(self) -> str | None:
+        """Before the runs are replaced: if they were never saved, write the
+        session aside (undo brings back pairs, not runs). Returns where, or
+        None when nothing needed keeping or keeping failed (said in the
+        message strip; the replacement the user asked for goes ahead)."""
+        if not len(self.runner.history) or not self._window.isWindowModified():
+            return None
+        try:
+            return self.autosaver.keep_replaced(self.session_snapshot())
+        except (OSError, ValueError) as e:
+            self.message.show_message(f"The runs you had could not be kept: {e}", "warning")
+            return None
+
+    def _show_kept(self, kept: str | None) -> None:
+        if kept is None:
+            return
+        self.message.show_message(
+            f"The unsaved runs you had were kept in {kept}: open it to get them back.", "info")
+
+    def _apply_session(self, session: Session, undo_text: str | None, settings: bool) -> None:
+        """Show ``session``: its pairs (one undoable step unless ``undo_text``
+        is None), its runs and, if asked, its run settings."""
+        self._restoring = True
+        try:
+            if settings:
+                apply_choices(self.panel, RunChoices(session.spec, session.repeats))
+            if undo_text is None:
+                self.editor.model.set_pairs(session.pairs)
+            else:
+                self.editor.load_pairs(session.pairs, undo_text)
+            self.runner.set_runs(session.runs, session.pair_sets)
+        finally:
+            self._restoring = False
+        self.runner.show_idle_status()
+
+    # -- preferences -------------------------------------------------------------
+    def _restore_settings(self) -> None:
+        self.settings.restore_window(self._window)
+        choices = self.settings.run_choices()
+        if choices is not None:
+            apply_choices(self.panel, choices)
+
+    def _save_settings(self) -> None:
+        self.settings.save_window(self._window)
+        self.settings.save_run_choices(choices_of(self.panel))
+        self.settings.sync()
+
+    # -- autosave and crash restore ----------------------------------------------
+    def _restore_autosave(self) -> None:
+        """After a clean exit, bring the last state back silently; after a
+        crash, offer it in the banner."""
+        state = self.autosaver.startup_state()
+        if state.clean is not None:
+            self._apply_session(state.clean, undo_text=None, settings=False)
+            marker = state.clean.autosave
+            if marker is not None:
+                self._set_session_file(marker.session_path, modified=marker.modified)
+        if state.crashed is not None:
+            self._crashed = state.crashed
+            self.banner.offer(state.crashed)
+        if state.problem:
+            self.message.show_message(state.problem, "warning")
+
+    @Slot()
+    def restore_crashed(self) -> bool:
+        """Bring back the work offered by the restore banner (the pairs as
+        one undoable step)."""
+        session = self._crashed
+        if session is None:
+            return False
+        if self.runner.running:
+            self.message.show_message("Cannot restore while a run is in progress.", "error")
+            return False
+        self.message.dismiss()
+        kept = self._keep_unsaved_runs()
+        self._apply_session(session, undo_text="Restore unsaved work", settings=True)
+        self._show_kept(kept)
+        marker = session.autosave
+        # Restored, not saved to its file yet.
+        self._set_session_file(marker.session_path if marker is not None else None, modified=True)
+        self._crashed = None
+        self.banner.hide()
+        self.autosaver.adopt_recovered()
+        self.status.show_text(f"Restored {describe(session)}")
+        return True
+
+    @Slot()
+    def discard_crashed(self) -> None:
+        self._crashed = None
+        self.banner.hide()
+        self.autosaver.discard_recovered()
+
+    @Slot(str)
+    def _on_autosave_failed(self, text: str) -> None:
+        self.message.show_message(text, "warning")
+
+    def finish_session(self) -> None:
+        """Save preferences, and the last autosave marked as a clean exit.
+        Once: the window may close and the application quit."""
+        if self._closed:
+            return
+        self._closed = True
+        self._save_settings()
+        self.autosaver.finish(AutosaveMarker(clean_exit=True, pid=os.getpid()))

@@ -1,0 +1,436 @@
+"""File > Export: results, runs and charts to CSV, JSON, PNG and SVG.
+
+The main window gets the submenu with one call, after its menus exist::
+
+    self.export_menu = install_export_menu(self)
+
+The menu reads what it exports from the window (``editor.model``,
+``history``, ``runs``, ``chart``, ``_pairs_of``) at the moment it exports,
+asks for a file with ``QFileDialog.getSaveFileName`` and remembers nothing
+itself: pass ``directory`` (a path, or a callable returning one) to choose
+where the dialog opens, and connect :attr:`ExportMenu.exported` to learn
+where a file went. A failure is shown in the window's message strip
+(``window.message``), never as a traceback or a blocking dialog.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import weakref
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import QStandardPaths, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QAction, QGuiApplication
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu
+
+from gcdapp.core.export import (
+    ExportError,
+    write_results_csv,
+    write_run_results_csv,
+    write_runs_csv,
+    write_runs_json,
+)
+from gcdapp.ui.charts.export import CHART_FORMATS, export_plot
+
+__all__ = ["CHARTS", "ExportMenu", "install_export_menu"]
+
+logger = logging.getLogger(__name__)
+
+#: chart key -> (attribute of ``window.chart``, menu name, default file stem)
+CHARTS = {
+    "timeline": ("timeline", "Timeline", "gcdapp-timeline"),
+    "completion": ("completion", "Completion chart", "gcdapp-completion"),
+    "walls": ("walls", "Wall times", "gcdapp-wall-times"),
+}
+_CHART_TIPS = {
+    "timeline": "the worker timeline of the run it shows",
+    "completion": "the completion curves of every run shown",
+    "walls": "the wall-time bars of every run shown",
+}
+_FILTERS = {
+    ".csv": "CSV files (*.csv);;All files (*)",
+    ".json": "JSON files (*.json);;All files (*)",
+    ".png": "PNG images (*.png);;All files (*)",
+    ".svg": "SVG images (*.svg);;All files (*)",
+}
+
+Directory = str | os.PathLike | Callable[[], str | os.PathLike | None] | None
+
+
+def _file_menu(window: QMainWindow) -> QMenu:
+    """The window's File menu (made, first in the bar, if it has none)."""
+    bar = window.menuBar()
+    for action in bar.actions():
+        menu = action.menu()
+        if menu is not None and action.text().replace("&", "").strip().lower() == "file":
+            return menu
+    menu = QMenu("&File", bar)
+    first = bar.actions()[0] if bar.actions() else None
+    if first is None:
+        bar.addMenu(menu)
+    else:
+        bar.insertMenu(first, menu)
+    return menu
+
+
+def install_export_menu(window: QMainWindow, directory: Directory = None) -> ExportMenu:
+    """Add File > Export to ``window`` (a :class:`gcdapp.ui.MainWindow`) and return it.
+
+    The submenu goes above the separator before Quit (at the end when there is
+    no Quit). Installing twice returns the first menu, with ``directory``
+    updated when one is given.
+    """
+    file_menu = _file_menu(window)
+    for action in file_menu.actions():
+        if isinstance(action.menu(), ExportMenu):
+            if directory is not None:
+                action.menu()._directory = directory
+            return action.menu()
+    menu = ExportMenu(window, directory, file_menu)
+    actions = file_menu.actions()
+    quit_action = getattr(window, "quit_action", None)
+    if quit_action in actions:
+        i = actions.index(quit_action)
+        if i > 0 and actions[i - 1].isSeparator():
+            file_menu.insertMenu(actions[i - 1], menu)
+        else:
+            file_menu.insertMenu(quit_action, menu)
+            file_menu.insertSeparator(quit_action)
+    else:
+        file_menu.addMenu(menu)
+    file_menu.setToolTipsVisible(True)
+    file_menu.aboutToShow.connect(menu.refresh)
+    return menu
+
+
+class ExportMenu(QMenu):
+    """The File > Export submenu of a :class:`gcdapp.ui.MainWindow`.
+
+    Each ``export_*`` method takes an optional ``path``; without one it asks
+    with a save dialog. They return the path written, or None when cancelled,
+    when there was nothing to export or when writing failed (the reason is
+    then shown in ``window.message``).
+    """
+
+    #: A file was written (its path).
+    exported = Signal(str)
+
+    def __init__(self, window: QMainWindow, directory: Directory = None, parent=None):
+        super().__init__("&Export", parent)
+        self.setObjectName("ExportMenu")
+        self.setToolTipsVisible(True)
+        # Weakly: a window <-> menu cycle would be left to the garbage collector.
+        self._window_ref = weakref.ref(window)
+        self._directory = directory
+
+        self.results_csv_action = self._add(
+            "Results as CSV…", self._results_triggered,
+            "Save every pair with its gcd, task time and worker (empty where not computed)",
+            "No pairs to export",
+        )
+        self.run_results_csv_action = self._add(
+            "Selected run's results as CSV…", self._run_results_triggered,
+            "Save the pairs of the run selected in Runs with its gcd, task time and worker",
+            "Select a finished run in Runs first",
+        )
+        self.addSeparator()
+        self.runs_csv_action = self._add(
+            "Runs as CSV…", self._runs_csv_triggered,
+            "Save one row per finished run: settings, times, speedup over serial and errors",
+            "No finished runs to export",
+        )
+        self.runs_json_action = self._add(
+            "Runs as JSON…", self._runs_json_triggered,
+            "Save every finished run as JSON: settings, times, speedup over serial and errors",
+            "No finished runs to export",
+        )
+        self.addSeparator()
+        self.chart_actions: dict[tuple[str, str], QAction] = {}
+        for key, (_attr, title, _stem) in CHARTS.items():
+            for suffix, kind in ((".png", "PNG"), (".svg", "SVG")):
+                action = self._add(
+                    f"{title} as {kind}…", self._chart_triggered,
+                    f"Save {_CHART_TIPS[key]} as a{'n' if kind == 'SVG' else ''} {kind} "
+                    + ("image" if kind == "PNG" else "vector drawing"),
+                    f"Nothing in the {title.lower()} yet: run the pairs first",
+                )
+                action.setData((key, suffix))
+                self.chart_actions[(key, suffix)] = action
+
+        self.aboutToShow.connect(self.refresh)
+        self._connect_window()
+        self.refresh()
+
+    # -- construction ------------------------------------------------------
+
+    def _add(self, text: str, slot, tip: str, why_disabled: str) -> QAction:
+        action = QAction(text, self)
+        action.setProperty("enabledTip", tip)
+        action.setProperty("disabledTip", why_disabled)
+        action.setToolTip(tip)
+        action.setStatusTip(tip)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    @property
+    def _window(self):
+        return self._window_ref()
+
+    def _connect_window(self) -> None:
+        """Refresh the actions whenever what they would export changes.
+
+        The window may still be updating when a signal arrives (``clear_runs``
+        resets the runs table before it clears the charts), so a change also
+        schedules a second refresh for when control returns to the event loop.
+        """
+        self._later = QTimer(self)
+        self._later.setSingleShot(True)
+        self._later.setInterval(0)
+        self._later.timeout.connect(self.refresh)
+        window = self._window
+        for signal in (
+            getattr(window, "runFinished", None),
+            getattr(window, "jobFinished", None),
+            getattr(getattr(window, "editor", None), "pairsChanged", None),
+            getattr(getattr(window, "runs", None), "runSelected", None),
+        ):
+            if signal is not None:
+                signal.connect(self._changed)
+        runs_model = getattr(getattr(window, "runs", None), "runs_model", None)
+        if runs_model is not None:
+            runs_model.modelReset.connect(self._changed)
+            runs_model.rowsInserted.connect(self._changed)
+            runs_model.rowsRemoved.connect(self._changed)
+
+    @Slot()
+    def _changed(self) -> None:
+        self.refresh()
+        self._later.start()
+
+    # -- what there is to export -------------------------------------------
+
+    def _selected_record(self):
+        window = self._window
+        run_id = window.runs.selected_run_id()
+        record = window.history.get(run_id) if run_id is not None else None
+        if record is None or record.fingerprint not in window._pairs_of:
+            return None
+        return record
+
+    def _chart(self, key: str):
+        return getattr(self._window.chart, CHARTS[key][0])
+
+    def _chart_has_content(self, key: str) -> bool:
+        chart = self._chart(key)
+        if key == "timeline":
+            return chart.task_count() > 0
+        if key == "completion":
+            return chart.curve_count() > 0
+        return chart.bar_count() > 0
+
+    @Slot()
+    def refresh(self) -> None:
+        """Enable the actions that have something to export; say why the others do not."""
+        window = self._window
+        states = [
+            (self.results_csv_action, len(window.editor.model.pairs()) > 0),
+            (self.run_results_csv_action, self._selected_record() is not None),
+            (self.runs_csv_action, len(window.history) > 0),
+            (self.runs_json_action, len(window.history) > 0),
+        ]
+        states += [
+            (action, self._chart_has_content(key))
+            for (key, _suffix), action in self.chart_actions.items()
+        ]
+        for action, enabled in states:
+            action.setEnabled(enabled)
+            tip = action.property("enabledTip" if enabled else "disabledTip")
+            action.setToolTip(tip)
+            action.setStatusTip(tip)
+
+    # -- triggers (menu) -----------------------------------------------------
+
+    @Slot()
+    def _results_triggered(self) -> None:
+        self.export_results_csv()
+
+    @Slot()
+    def _run_results_triggered(self) -> None:
+        self.export_run_results_csv()
+
+    @Slot()
+    def _runs_csv_triggered(self) -> None:
+        self.export_runs_csv()
+
+    @Slot()
+    def _runs_json_triggered(self) -> None:
+        self.export_runs_json()
+
+    @Slot()
+    def _chart_triggered(self) -> None:
+        action = self.sender()
+        if isinstance(action, QAction) and action.data():
+            key, suffix = action.data()
+            self.export_chart(key, suffix)
+
+    # -- exports -------------------------------------------------------------
+
+    def export_results_csv(self, path: str | os.PathLike | None = None) -> Path | None:
+        """The pairs of the editor with what the last run computed for them."""
+        model = self._window.editor.model
+        if len(model.pairs()) == 0:
+            return self._nothing("There are no pairs to export.")
+        path = path or self._ask("Export results as CSV", "gcdapp-results", ".csv")
+        if not path:
+            return None
+
+        def write(target):
+            pairs = model.pairs()
+            gcd, done = model.results()
+            time_s, worker = _model_time_and_worker(model, len(pairs))
+            n = write_results_csv(target, pairs, gcd, done, time_s, worker, model.lanes())
+            return f"{n:,} results"
+
+        return self._write(path, "the results", write)
+
+    def export_run_results_csv(
+        self, run_id: int | None = None, path: str | os.PathLike | None = None
+    ) -> Path | None:
+        """The results of a stored run (by default the one selected in Runs)."""
+        window = self._window
+        if run_id is None:
+            record = self._selected_record()
+        else:
+            record = window.history.get(run_id)
+            if record is not None and record.fingerprint not in window._pairs_of:
+                record = None
+        if record is None:
+            return self._nothing("Select a finished run in Runs to export its results.")
+        path = path or self._ask(
+            f"Export the results of run #{record.run_id} as CSV",
+            f"gcdapp-run-{record.run_id}-results", ".csv",
+        )
+        if not path:
+            return None
+
+        def write(target):
+            pairs = window._pairs_of[record.fingerprint]
+            n = write_run_results_csv(target, record.result, pairs)
+            return f"{n:,} results of {record.label}"
+
+        return self._write(path, f"the results of {record.label}", write)
+
+    def export_runs_csv(self, path: str | os.PathLike | None = None) -> Path | None:
+        """Every finished run, one row each."""
+        return self._export_runs(path, ".csv", write_runs_csv)
+
+    def export_runs_json(self, path: str | os.PathLike | None = None) -> Path | None:
+        """Every finished run, as a JSON document."""
+        return self._export_runs(path, ".json", write_runs_json)
+
+    def _export_runs(self, path, suffix: str, writer) -> Path | None:
+        history = self._window.history
+        if len(history) == 0:
+            return self._nothing("There are no finished runs to export.")
+        kind = suffix.lstrip(".").upper()
+        path = path or self._ask(f"Export runs as {kind}", "gcdapp-runs", suffix)
+        if not path:
+            return None
+
+        def write(target):
+            n = writer(target, history)
+            return f"{n} run{'s' if n != 1 else ''}"
+
+        return self._write(path, "the runs", write)
+
+    def export_chart(
+        self, key: str, suffix: str, path: str | os.PathLike | None = None
+    ) -> Path | None:
+        """Chart ``key`` (a key of :data:`CHARTS`) as ``.png`` or ``.svg``.
+
+        A ``path`` ending in ``.png`` or ``.svg`` decides the format; any other
+        path gets ``suffix`` appended.
+        """
+        _attr, title, stem = CHARTS[key]
+        if not self._chart_has_content(key):
+            return self._nothing(f"Nothing in the {title.lower()} yet: run the pairs first.")
+        kind = suffix.lstrip(".").upper()
+        if path is None:
+            path = self._ask(f"Export the {title.lower()} as {kind}", stem, suffix)
+            if not path:
+                return None
+        if Path(path).suffix.lower() not in CHART_FORMATS:
+            path = f"{os.fspath(path)}{suffix}"
+        chart = self._chart(key)
+
+        def write(target):
+            export_plot(chart, target)
+            return f"the {title.lower()}"
+
+        return self._write(path, f"the {title.lower()}", write)
+
+    # -- helpers -------------------------------------------------------------
+
+    def _start_directory(self) -> str:
+        directory = self._directory
+        if callable(directory):
+            try:
+                directory = directory()
+            except Exception:  # a broken hook must not stop the export
+                logger.exception("export directory hook failed")
+                directory = None
+        if directory:
+            return os.fspath(directory)
+        return QStandardPaths.writableLocation(
+            QStandardPaths.StandardLocation.DocumentsLocation
+        ) or os.path.expanduser("~")
+
+    def _ask(self, title: str, stem: str, suffix: str) -> str | None:
+        """A path from the save dialog (``suffix`` added when it has none), or None."""
+        start = os.path.join(self._start_directory(), stem + suffix)
+        path, _filter = QFileDialog.getSaveFileName(self._window, title, start, _FILTERS[suffix])
+        if not path:
+            return None
+        if not Path(path).suffix:
+            path += suffix
+        return path
+
+    def _nothing(self, text: str) -> None:
+        self._window.message.show_message(text, "info")
+        self.refresh()
+        return None
+
+    def _write(self, path, what: str, write) -> Path | None:
+        """Run ``write(path)`` (returning a description of what it wrote) and
+        report the outcome in the window's message strip."""
+        target = Path(path)
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            written = write(target)
+        except ExportError as exc:
+            self._window.message.show_message(f"Cannot export {what}: {exc}", "error")
+            return None
+        except Exception as exc:  # a bug: say so in the window, log the details
+            logger.exception("exporting %s to %s failed", what, target)
+            self._window.message.show_message(
+                f"Cannot export {what} to {target}: {type(exc).__name__}: {exc}", "error"
+            )
+            return None
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+        self._window.message.show_message(f"Saved {written} to {target}", "info")
+        self.exported.emit(os.fspath(target))
+        return target
+
+
+def _model_time_and_worker(model, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per row: the duration of the task that computed it, and its worker index.
+
+    PairTableModel keeps these as private columns (``_time``, ``_worker``) and
+    has no public accessor for them yet; this is the one place that reads them.
+    """
+    return np.asarray(model._time)[:n], np.asarray(model._worker)[:n]

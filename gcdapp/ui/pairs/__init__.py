@@ -1,0 +1,1 @@
+"""The pair editor: the table, its undo commands and the Generate dialog."""

@@ -1,0 +1,159 @@
+"""The runs table: one row per finished run, with its speedup against serial."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+
+from gcdapp.core.history import RunHistory, RunRecord
+from gcdapp.ui.charts.palette import mode_color
+
+_COLUMNS = (
+    ("run", "Run number and mode; select a run to show its timeline."),
+    ("mode", "How the pairs were computed."),
+    ("workers", "Worker threads or processes."),
+    ("kernel", "The gcd implementation."),
+    ("chunk", "Pairs per task."),
+    ("pairs", "Pairs computed out of pairs submitted."),
+    ("wall", "Wall time from pressing Run to the last result, pool start-up included."),
+    ("start-up", "Time to create the pool and start its workers."),
+    ("speedup", "Serial wall time ÷ this wall time, against the latest completed serial run "
+                "of the same pairs and kernel."),
+    ("status", "completed, cancelled or failed."),
+)
+
+
+def _seconds(value: float) -> str:
+    return f"{value * 1000:.1f} ms" if value < 1 else f"{value:.3f} s"
+
+
+class RunsModel(QAbstractTableModel):
+    def __init__(self, history: RunHistory, parent=None):
+        super().__init__(parent)
+        self.history = history
+
+    def rowCount(self, parent=QModelIndex()):
+        return 0 if parent.isValid() else len(self.history)
+
+    def columnCount(self, parent=QModelIndex()):
+        return 0 if parent.isValid() else len(_COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(_COLUMNS):
+            if role == Qt.ItemDataRole.DisplayRole:
+                return _COLUMNS[section][0]
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return _COLUMNS[section][1]
+        return None
+
+    def record(self, row: int) -> RunRecord:
+        return self.history.records[row]
+
+    def row_of(self, run_id: int) -> int:
+        for row, record in enumerate(self.history.records):
+            if record.run_id == run_id:
+                return row
+        return -1
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        record = self.record(index.row())
+        result, info = record.result, record.result.info
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == 0:
+                return record.label
+            if column == 1:
+                return info.mode
+            if column == 2:
+                return str(info.workers)
+            if column == 3:
+                return info.kernel
+            if column == 4:
+                return str(info.chunksize)
+            if column == 5:
+                done = result.n_done
+                return f"{info.n_pairs:,}" if done == info.n_pairs else f"{done:,} / {info.n_pairs:,}"
+            if column == 6:
+                return _seconds(result.wall_s)
+            if column == 7:
+                return _seconds(result.startup_s)
+            if column == 8:
+                value = self.history.speedup(record)
+                return "—" if value is None else f"{value:.2f}×"
+            if column == 9:
+                return result.status
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column == 9 and result.error:
+                return result.error
+            if column == 8:
+                base = self.history.baseline(record)
+                return (
+                    f"Against {base.label} ({_seconds(base.result.wall_s)})"
+                    if base is not None
+                    else "No completed serial run of these pairs with this kernel yet."
+                )
+            if column == 7 and info.start_method:
+                return f"start method: {info.start_method}"
+        if role == Qt.ItemDataRole.DecorationRole and column == 0:
+            return mode_color(info.mode)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (2, 4, 5, 6, 7, 8):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def append(self, record: RunRecord) -> None:
+        row = len(self.history)
+        self.beginInsertRows(QModelIndex(), row, row)
+        self.history.add(record)
+        self.endInsertRows()
+        self.refresh_speedups()
+
+    def remove(self, run_id: int) -> None:
+        row = self.row_of(run_id)
+        if row < 0:
+            return
+        self.beginRemoveRows(QModelIndex(), row, row)
+        self.history.remove(run_id)
+        self.endRemoveRows()
+        self.refresh_speedups()
+
+    def reset(self, history: RunHistory | None = None) -> None:
+        self.beginResetModel()
+        if history is not None:
+            self.history = history
+        self.endResetModel()
+
+    def refresh_speedups(self) -> None:
+        if len(self.history):
+            self.dataChanged.emit(self.index(0, 8), self.index(len(self.history) - 1, 8))
+
+
+class RunsTable(QTableView):
+    """Finished runs. Selecting one emits ``runSelected`` with its id."""
+
+    runSelected = Signal(int)
+
+    def __init__(self, history: RunHistory, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setAccessibleName("Runs")
+        self.setToolTip("Finished runs; select one to show its worker timeline.")
+        self.runs_model = RunsModel(history, self)
+        self.setModel(self.runs_model)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setAlternatingRowColors(True)
+        self.verticalHeader().hide()
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.selectionModel().currentRowChanged.connect(self._row_changed)
+
+    def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if current.isValid():
+            self.runSelected.emit(self.runs_model.record(current.row()).run_id)
+
+    def selected_run_id(self) -> int | None:
+        index = self.currentIndex()
+        return self.runs_model.record(index.row()).run_id if index.isValid() else None

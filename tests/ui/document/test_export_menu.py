@@ -1,0 +1,260 @@
+"""File > Export on a real MainWindow: real runs, files written and read back."""
+
+from __future__ import annotations
+
+import csv
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QFileDialog, QMenu
+
+from gcdapp.core.export import RESULT_FIELDS, RUN_FIELDS, run_rows
+from gcdapp.core.presets import SEED_NUMBERS, SEED_RESULTS
+from gcdapp.ui import MainWindow
+from gcdapp.ui.document.export_menu import ExportMenu, install_export_menu
+
+RUN_TIMEOUT = 120_000
+MENU_TEXTS = [
+    "Results as CSV…",
+    "Selected run's results as CSV…",
+    "",
+    "Runs as CSV…",
+    "Runs as JSON…",
+    "",
+    "Timeline as PNG…",
+    "Timeline as SVG…",
+    "Completion chart as PNG…",
+    "Completion chart as SVG…",
+    "Wall times as PNG…",
+    "Wall times as SVG…",
+]
+
+
+@pytest.fixture
+def window(qtbot):
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    yield w
+    w.close()
+
+
+class Dialog:
+    """Stands in for QFileDialog.getSaveFileName: records calls, answers ``answer``."""
+
+    def __init__(self, monkeypatch, answer=""):
+        self.answer = answer
+        self.calls = []
+        monkeypatch.setattr(QFileDialog, "getSaveFileName", self)
+
+    def __call__(self, parent, caption, start, filters):
+        self.calls.append((parent, caption, start, filters))
+        return (str(self.answer), filters.split(";;")[0])
+
+
+def run_and_wait(qtbot, window, mode="threads"):
+    panel = window.panel
+    panel.mode.setCurrentIndex(panel.mode.findData(mode))
+    panel.kernel.setCurrentIndex(panel.kernel.findData("euclid"))
+    if panel.workers.isEnabled():
+        panel.workers.setValue(2)
+    with qtbot.waitSignal(window.jobFinished, timeout=RUN_TIMEOUT):
+        assert window.start_run()
+
+
+def file_menu(window) -> QMenu:
+    return next(a.menu() for a in window.menuBar().actions() if a.text() == "&File")
+
+
+def read_csv(path):
+    with open(path, newline="", encoding="utf-8") as handle:
+        return list(csv.reader(handle))
+
+
+# -- installing ------------------------------------------------------------------------
+
+
+def test_installs_once_under_file_above_quit(window):
+    # The window installs it; installing again changes nothing.
+    menu = window.export_menu
+    assert isinstance(menu, ExportMenu)
+    before = file_menu(window).actions()
+    assert install_export_menu(window) is menu
+    after = file_menu(window).actions()
+    assert after == before
+    # Export stands just above the separator before Quit
+    quit_at = after.index(window.quit_action)
+    assert after[quit_at - 1].isSeparator()
+    assert after[quit_at - 2].menu() is menu
+    assert after[quit_at - 2].text() == "&Export"
+    assert [a.text() for a in menu.actions()] == MENU_TEXTS
+    for action in menu.actions():
+        if not action.isSeparator():
+            assert action.toolTip() and action.statusTip() == action.toolTip()
+    assert menu.toolTipsVisible()
+
+
+def test_only_what_there_is_can_be_exported(qtbot, window):
+    menu = install_export_menu(window)
+    enabled = {a.text(): a.isEnabled() for a in menu.actions() if not a.isSeparator()}
+    # the seed pairs are loaded; nothing has run yet
+    assert enabled == {text: text == "Results as CSV…" for text in MENU_TEXTS if text}
+    assert menu.runs_csv_action.toolTip() == "No finished runs to export"
+    run_and_wait(qtbot, window)
+    assert all(a.isEnabled() for a in menu.actions() if a is not menu.run_results_csv_action)
+    assert menu.runs_csv_action.toolTip().startswith("Save one row per finished run")
+    assert not menu.run_results_csv_action.isEnabled()  # no run selected yet
+    window.runs.selectRow(0)
+    assert menu.run_results_csv_action.isEnabled()
+    window.clear_runs()
+    assert not menu.runs_json_action.isEnabled()
+    assert not menu.run_results_csv_action.isEnabled()
+    # the charts are cleared after the runs table announces it
+    qtbot.waitUntil(lambda: not any(a.isEnabled() for a in menu.chart_actions.values()))
+    window.editor.model.set_pairs([])
+    assert not menu.results_csv_action.isEnabled()
+    assert menu.results_csv_action.toolTip() == "No pairs to export"
+
+
+# -- exporting through the menu ----------------------------------------------------
+
+
+def test_every_action_writes_its_file(qtbot, window, monkeypatch, tmp_path):
+    menu = install_export_menu(window, directory=lambda: tmp_path / "start")
+    run_and_wait(qtbot, window, "serial")
+    run_and_wait(qtbot, window, "threads")
+    window.runs.selectRow(0)
+    dialog = Dialog(monkeypatch)
+    written = []
+    menu.exported.connect(written.append)
+
+    def export(action, name):
+        dialog.answer = tmp_path / name
+        action.trigger()
+        assert window.message.kind == "info", window.message.message()
+        assert str(tmp_path / name) in window.message.message()
+        return tmp_path / name
+
+    # results of the editor: the pairs, their gcd, task time and worker
+    rows = read_csv(export(menu.results_csv_action, "results.csv"))
+    model = window.editor.model
+    lanes = model.lanes()
+    assert rows[0] == list(RESULT_FIELDS)
+    assert [tuple(map(int, r[:2])) for r in rows[1:]] == list(SEED_NUMBERS)
+    assert [int(r[2]) for r in rows[1:]] == list(SEED_RESULTS)
+    assert [float(r[3]) for r in rows[1:]] == model._time.tolist()
+    assert all(r[4] in lanes for r in rows[1:])
+
+    # results of the selected (serial) run
+    rows = read_csv(export(menu.run_results_csv_action, "run1.csv"))
+    assert [int(r[2]) for r in rows[1:]] == list(SEED_RESULTS)
+    assert {r[4] for r in rows[1:]} == set(window.history.records[0].result.tasks.lanes)
+
+    rows = read_csv(export(menu.runs_csv_action, "runs.csv"))
+    assert rows[0] == list(RUN_FIELDS)
+    assert [r[RUN_FIELDS.index("mode")] for r in rows[1:]] == ["serial", "threads"]
+    assert float(rows[2][RUN_FIELDS.index("speedup")]) == window.history.speedup(
+        window.history.records[1])
+
+    document = json.loads(export(menu.runs_json_action, "runs.json").read_text())
+    assert document["runs"] == run_rows(window.history)
+
+    for (key, suffix), action in menu.chart_actions.items():
+        path = export(action, f"{key}{suffix}")
+        if suffix == ".png":
+            image = QImage(str(path))
+            assert not image.isNull() and image.width() > 100
+        else:
+            root = ET.parse(path).getroot()
+            assert root.tag == "{http://www.w3.org/2000/svg}svg"
+
+    assert written == [str(tmp_path / name) for name in (
+        "results.csv", "run1.csv", "runs.csv", "runs.json", "timeline.png", "timeline.svg",
+        "completion.png", "completion.svg", "walls.png", "walls.svg")]
+    # every dialog opened in the given directory, with a default name and filter
+    starts = [Path(start) for _p, _c, start, _f in dialog.calls]
+    assert all(s.parent == tmp_path / "start" for s in starts)
+    assert [s.name for s in starts] == [
+        "gcdapp-results.csv", "gcdapp-run-1-results.csv", "gcdapp-runs.csv", "gcdapp-runs.json",
+        "gcdapp-timeline.png", "gcdapp-timeline.svg", "gcdapp-completion.png",
+        "gcdapp-completion.svg", "gcdapp-wall-times.png", "gcdapp-wall-times.svg"]
+    assert all(parent is window for parent, *_ in dialog.calls)
+    assert dialog.calls[3][3].startswith("JSON files (*.json)")
+
+
+def test_cancelling_the_dialog_writes_nothing(qtbot, window, monkeypatch, tmp_path):
+    menu = install_export_menu(window, directory=tmp_path)
+    dialog = Dialog(monkeypatch, answer="")
+    menu.results_csv_action.trigger()
+    assert len(dialog.calls) == 1
+    assert Path(dialog.calls[0][2]) == tmp_path / "gcdapp-results.csv"
+    assert list(tmp_path.iterdir()) == []
+    assert window.message.message() == ""
+
+
+def test_a_name_without_suffix_gets_one(qtbot, window, monkeypatch, tmp_path):
+    menu = install_export_menu(window)
+    run_and_wait(qtbot, window)
+    Dialog(monkeypatch, answer=tmp_path / "runs")
+    menu.runs_json_action.trigger()
+    assert json.loads((tmp_path / "runs.json").read_text())["runs"]
+    Dialog(monkeypatch, answer=tmp_path / "bars.chart")
+    menu.chart_actions[("walls", ".svg")].trigger()
+    ET.parse(tmp_path / "bars.chart.svg")
+
+
+def test_a_write_failure_is_shown_in_the_window_not_raised(qtbot, window, monkeypatch, tmp_path):
+    menu = install_export_menu(window)
+    run_and_wait(qtbot, window)
+    target = tmp_path / "missing" / "runs.csv"
+    Dialog(monkeypatch, answer=target)
+    written = []
+    menu.exported.connect(written.append)
+    menu.runs_csv_action.trigger()
+    assert window.message.kind == "error"
+    assert window.message.message() == (
+        f"Cannot export the runs: Cannot write {target}: No such file or directory")
+    assert written == []
+    assert "Traceback" not in window.message.message()
+
+    folder = tmp_path / "a folder.png"
+    folder.mkdir()
+    Dialog(monkeypatch, answer=folder)
+    menu.chart_actions[("timeline", ".png")].trigger()
+    assert window.message.kind == "error"
+    assert "it is a folder" in window.message.message()
+
+
+def test_old_file_survives_a_failed_export(qtbot, window, monkeypatch, tmp_path):
+    from gcdapp.core import atomic
+
+    menu = install_export_menu(window)
+    path = tmp_path / "results.csv"
+    path.write_text("precious\n")
+
+    def full(_fd):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(atomic.os, "fsync", full)
+    Dialog(monkeypatch, answer=path)
+    menu.results_csv_action.trigger()
+    assert window.message.kind == "error"
+    assert "No space left on device" in window.message.message()
+    assert path.read_text() == "precious\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["results.csv"]
+
+
+def test_exports_can_be_called_with_a_path(qtbot, window, tmp_path):
+    menu = install_export_menu(window)
+    assert menu.export_runs_csv(tmp_path / "none.csv") is None  # nothing yet
+    assert window.message.kind == "info"
+    assert not (tmp_path / "none.csv").exists()
+    run_and_wait(qtbot, window)
+    run_id = window.history.records[0].run_id
+    assert menu.export_run_results_csv(run_id, tmp_path / "r.csv") == tmp_path / "r.csv"
+    assert menu.export_chart("completion", ".png", tmp_path / "c") == tmp_path / "c.png"
+    assert not QImage(str(tmp_path / "c.png")).isNull()
