@@ -33,6 +33,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from gcdapp.core.files import FileTooLargeError, NotRegularFileError, display_name, read_regular
 from gcdapp.core.pairs import fits_int64
 
 MAX_DIGITS = 4300
@@ -397,20 +398,23 @@ def parse_file(path: str | os.PathLike, **kw) -> ParseResult:
     """Read pairs from a UTF-8 text file (a BOM is fine).
 
     Never raises for a bad file: a missing or unreadable file, one that is not
-    UTF-8 text or one over :data:`MAX_FILE_BYTES` gives a result with
-    ``fatal`` set. Keyword arguments go to :func:`parse_pairs`.
+    UTF-8 text, one over :data:`MAX_FILE_BYTES` or anything that is not a
+    regular file (a named pipe, a device: never opened, so never waited on)
+    gives a result with ``fatal`` set. Keyword arguments go to :func:`parse_pairs`.
     """
-    name = os.path.basename(os.fspath(path)) or os.fspath(path)
+    name = display_name(path)
     try:
-        size = os.stat(path).st_size
-        if size > MAX_FILE_BYTES:
-            return _Collector(0).result("lines", _too_big_message(name, size))
-        with open(path, "rb") as f:
-            data = f.read(MAX_FILE_BYTES + 1)
+        # Regular files only (a named pipe would block for good); a file over
+        # the limit is refused by its size, unread, or when it grew meanwhile.
+        data = read_regular(path, MAX_FILE_BYTES)
+    except FileTooLargeError as e:
+        return _Collector(0).result("lines", _too_big_message(name, e.size))
+    except NotRegularFileError as e:
+        return _Collector(0).result("lines", str(e))
     except OSError as e:
         return _Collector(0).result("lines", f"cannot read {name}: {e.strerror or e}")
-    if len(data) > MAX_FILE_BYTES:  # it grew after the stat
-        return _Collector(0).result("lines", _too_big_message(name, len(data)))
+    except ValueError as e:  # a path with a NUL byte
+        return _Collector(0).result("lines", f"cannot read {name}: {e}")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:

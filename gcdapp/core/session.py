@@ -43,8 +43,11 @@ rebuilt from ``start``/``count`` and the run's ``results``.
 
 Loading never evaluates anything (JSON only, never pickle) and reports every
 problem as a :class:`SessionError` that names the file and what is wrong
-(``runs[2].tasks.t_start is missing``). Files over :data:`MAX_SESSION_BYTES`
-are refused before they are read. Writing is atomic
+(``runs[2].tasks.t_start is missing``); a problem its checks do not foresee
+still becomes a :class:`SessionError` naming the file. Files over
+:data:`MAX_SESSION_BYTES`, and anything that is not a regular file (a named
+pipe, ``/dev/zero``, a socket: :mod:`gcdapp.core.files`), are refused before
+they are read. Writing is atomic
 (:func:`gcdapp.core.atomic.atomic_write_bytes`).
 
 Encoding is written to run on a worker thread while the GUI thread goes on:
@@ -72,6 +75,13 @@ import numpy as np
 
 from gcdapp import __version__
 from gcdapp.core.atomic import atomic_write_chunks
+from gcdapp.core.files import (
+    FileTooLargeError,
+    NotRegularFileError,
+    display_name,
+    open_regular,
+    read_regular,
+)
 from gcdapp.core.events import RunInfo, RunResult, RunSpec, TaskBatch
 from gcdapp.core.history import RunRecord
 from gcdapp.core.pairs import pairs_fingerprint
@@ -83,6 +93,8 @@ SUFFIX = ".gcdapp.json"
 #: Larger files are refused without being read (1 GiB: ten million pairs and
 #: a few runs of them fit).
 MAX_SESSION_BYTES = 1 << 30
+#: No array of a session is larger once decoded (ten million pairs take 160 MB).
+MAX_ARRAY_BYTES = 1 << 30
 STATUSES = ("completed", "cancelled", "failed")
 
 # dtype names in the file -> numpy dtypes (little-endian on disk).
@@ -149,9 +161,9 @@ def looks_like_session(path: str | os.PathLike, sniff: int = 4096) -> bool:
     if is_session_path(path):
         return True
     try:
-        with open(path, "rb") as f:
+        with open_regular(path) as f:  # a pipe or a device is not read (nor waited on)
             head = f.read(sniff)
-    except OSError:
+    except (OSError, ValueError):
         return False
     return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")
 
@@ -335,18 +347,19 @@ def _deflated(raw: memoryview) -> bytes | None:
 
 def load_session(path: str | os.PathLike, *, max_bytes: int = MAX_SESSION_BYTES) -> Session:
     """Read a session file. Raises :class:`SessionError` (never anything
-    else for a bad file); reads nothing of a file over ``max_bytes``."""
-    name = os.path.basename(os.fspath(path)) or os.fspath(path)
+    else for a bad file); reads nothing of a file over ``max_bytes``, and
+    never opens a pipe, a device or a socket (so it cannot hang)."""
+    name = display_name(path)
     try:
-        size = os.stat(path).st_size
-        if size > max_bytes:
-            raise SessionError(_too_large(name, size, max_bytes))
-        with open(path, "rb") as f:
-            data = f.read(max_bytes + 1)
+        data = read_regular(path, max_bytes)  # never a pipe or a device: no hang
+    except FileTooLargeError as e:  # by its size, before a byte is read (or it grew)
+        raise SessionError(_too_large(name, e.size, max_bytes)) from None
+    except NotRegularFileError as e:
+        raise SessionError(f"{e}.") from None
     except OSError as e:
         raise SessionError(f"Cannot read {name}: {e.strerror or e}") from None
-    if len(data) > max_bytes:  # it grew after the stat
-        raise SessionError(_too_large(name, len(data), max_bytes))
+    except Exception as e:  # e.g. a path with a NUL byte
+        raise SessionError(f"Cannot read {name}: {e}") from None
     return decode_session(data, name)
 
 
@@ -356,7 +369,24 @@ def _too_large(name: str, size: int, limit: int) -> str:
 
 
 def decode_session(data: bytes, name: str = "the session") -> Session:
-    """Parse and check a session file's bytes."""
+    """Parse and check a session file's bytes. Raises :class:`SessionError`
+    only: a check this reader lacks still gives one, naming the file."""
+    try:
+        return _decode(data, name)
+    except SessionError:
+        raise
+    except MemoryError:
+        raise SessionError(
+            f"{name} cannot be opened: it needs more memory than this machine can give."
+        ) from None
+    except Exception as e:  # a bad file this reader's checks do not foresee
+        raise SessionError(
+            f"{name} is not a valid gcdapp session: reading it failed unexpectedly "
+            f"({type(e).__name__}: {_shown(str(e), 200)})."
+        ) from None
+
+
+def _decode(data: bytes, name: str) -> Session:
     if not data.strip():
         raise SessionError(f"{name} is empty: it holds no session.")
     try:
@@ -478,8 +508,12 @@ class _Reader:
         for got, want in zip(dims, shape):
             if want is not None and got != want:
                 self.fail(f"{here}.shape", f"is {dims}, but {_shape_text(shape)} is expected")
-        crc = self.integer(spec, "crc32", here, minimum=0)
         count = math.prod(dims)
+        size = count * (_BINARY[dtype].itemsize if dtype in _BINARY else 8)
+        if size > MAX_ARRAY_BYTES:  # checked before any data is decoded or inflated
+            self.fail(f"{here}.shape", f"declares {count:,} values ({size:,} bytes), more "
+                                       f"than a session holds ({MAX_ARRAY_BYTES:,} bytes)")
+        crc = self.integer(spec, "crc32", here, minimum=0)
         if dtype == "int":
             values = self.items(spec, "values", here)
             if len(values) != count:
@@ -648,13 +682,14 @@ class _Reader:
         if not all(type(x) is str for x in lanes):
             self.fail(f"{wt}.lanes", "should be a list of strings")
         if k:
-            if start.min() < 0 or count.min() < 0 or (start + count).max() > n:
-                self.fail(wt, f"name pairs outside 0..{n - 1}")
+            self.task_ranges(start, count, n, wt)
             if lane.min() < 0 or lane.max() >= len(lanes):
                 self.fail(f"{wt}.lane", f"should index the {len(lanes)} lanes")
             if not (np.isfinite(t_start).all() and np.isfinite(t_end).all()):
                 self.fail(wt, "hold times that are not finite numbers")
-        total = int(count.sum())
+        total = int(count.sum())  # at most k * n: no overflow
+        if total > n:  # the engine's tasks never overlap
+            self.fail(f"{wt}.count", f"adds up to {total:,} pairs, but the run has {n:,}")
         if total:
             offsets = np.cumsum(count) - count
             pair_index = np.repeat(start - offsets, count) + np.arange(total)
@@ -669,6 +704,26 @@ class _Reader:
             wall_s=wall_s, startup_s=startup_s, error=error, failed_pairs=list(failed),
         )
         return RunRecord(run_id, label, key, result)
+
+    def task_ranges(self, start: np.ndarray, count: np.ndarray, n: int, wt: str) -> None:
+        """Every task covers pairs within ``0..n - 1``. ``start + count`` can
+        overflow int64, so the test is ``start <= n - count`` (which cannot,
+        once ``0 <= count``); the bad task is named with exact Python ints."""
+        i = int(np.argmin(start))
+        if start[i] < 0:
+            self.fail(f"{wt}.start", f"should hold pair numbers of 0 or more, not "
+                                     f"{int(start[i]):,} (task {i})")
+        i = int(np.argmin(count))
+        if count[i] < 0:
+            self.fail(f"{wt}.count", f"should hold pair counts of 0 or more, not "
+                                     f"{int(count[i]):,} (task {i})")
+        past = start > n - count
+        if past.any():
+            i = int(np.argmax(past))
+            first, size = int(start[i]), int(count[i])
+            pairs = f"pairs 0..{n - 1:,}" if n else "no pairs"
+            self.fail(f"{wt}.start", f"names pairs outside the run: task {i} starts at "
+                                     f"{first:,} and counts {size:,}, but the run has {pairs}")
 
     def marker(self, obj: dict) -> AutosaveMarker:
         w = "autosave"
