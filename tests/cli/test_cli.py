@@ -112,3 +112,16 @@ def test_console_script_is_installed():
     proc = subprocess.run([exe, "run", "--preset", "seed", "--mode", "serial", "--kernel",
                            "builtin", "--json", "-"], capture_output=True, text=True, timeout=60)
     assert json.loads(proc.stdout)["results"] == list(SEED_RESULTS)
+
+
+@pytest.mark.timeout(120)
+def test_a_named_pipe_as_input_is_refused_not_waited_on(tmp_path):
+    import os
+
+    pipe = tmp_path / "pipe.csv"
+    os.mkfifo(pipe)
+    proc = cli("run", str(pipe), "--mode", "serial", "--kernel", "euclid")
+    assert proc.returncode == 2
+    assert ("pipe.csv is not a regular file (it is a named pipe); gcdapp opens only files"
+            in proc.stderr)
+    assert "Traceback" not in proc.stderr and proc.stdout == ""

@@ -114,3 +114,56 @@ def test_a_file_swapped_for_a_pipe_after_the_check_is_refused_on_the_open_descri
         read_regular(path, 100)
     monkeypatch.undo()
     assert stat.S_ISFIFO(os.stat(path).st_mode)
+
+
+# -- every loader of a user's file goes through it ------------------------------------
+
+
+@pytest.mark.timeout(10)
+@pytest.mark.parametrize("kind", ["fifo", "dev-zero", "folder", "socket"])
+def test_parse_file_refuses_what_is_not_a_file(tmp_path, kind):
+    from gcdapp.core.parsing import parse_file
+
+    path = tmp_path / "pairs.csv"
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "dev-zero":
+        path.symlink_to("/dev/zero")
+    elif kind == "folder":
+        path.mkdir()
+    else:
+        server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        server.bind(str(path))
+    result = parse_file(path)
+    expected = {
+        "fifo": "(it is a named pipe)",
+        "dev-zero": "(it is a link to /dev/zero, a character device)",
+        "folder": "(it is a folder)",
+        "socket": "(it is a socket)",
+    }[kind]
+    assert result.fatal == f"pairs.csv is not a regular file {expected}; gcdapp opens only files"
+    assert len(result.pairs) == 0
+    if kind == "socket":
+        server.close()
+
+
+@pytest.mark.timeout(10)
+def test_parse_file_reads_through_a_link_to_a_regular_file(tmp_path):
+    from gcdapp.core.parsing import parse_file
+
+    target = tmp_path / "real.csv"
+    target.write_text("12,18\n4,6\n")
+    link = tmp_path / "link.csv"
+    link.symlink_to(target)
+    assert parse_file(link).pairs.tolist() == [[12, 18], [4, 6]]
+
+
+@pytest.mark.timeout(10)
+def test_looks_like_session_never_waits_on_a_pipe(fifo, tmp_path):
+    from gcdapp.core.session import looks_like_session
+
+    assert not looks_like_session(fifo)  # not sniffed, so not a session
+    named = tmp_path / "x.gcdapp.json"
+    os.mkfifo(named)
+    assert looks_like_session(named)  # by its name; load_session then refuses it
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)

@@ -114,7 +114,9 @@ def test_dropping_several_files_opens_the_first(make_window, tmp_path):
     assert "drop one file at a time" in window.message.message()
 
 
-@pytest.mark.parametrize("kind", ["missing", "folder", "binary", "session-like"])
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize("kind", ["missing", "folder", "binary", "session-like", "pipe",
+                                  "session pipe", "link to /dev/zero"])
 def test_an_unopenable_path_is_reported_in_the_window(make_window, tmp_path, kind):
     window = make_window(show=True)
     before = window_state(window)
@@ -123,20 +125,33 @@ def test_an_unopenable_path_is_reported_in_the_window(make_window, tmp_path, kin
         "folder": tmp_path,
         "binary": tmp_path / "data.bin",
         "session-like": tmp_path / "export.json",
+        "pipe": tmp_path / "pipe.csv",
+        "session pipe": tmp_path / "pipe.gcdapp.json",
+        "link to /dev/zero": tmp_path / "zero.json",
     }[kind]
     if kind == "binary":
         path.write_bytes(b"\x00\xff\xfe\x01" * 10)
     if kind == "session-like":
         path.write_text('{"rows": [[1, 2]]}')
-    assert not window.open_path(path)
+    if "pipe" in kind:
+        os.mkfifo(path)
+    if kind == "link to /dev/zero":
+        path.symlink_to("/dev/zero")
+    assert not window.open_path(path)  # returns at once: a pipe is never opened
     expected = {
         "missing": "there is no such file",
         "folder": "it is a folder",
         "binary": "is not a UTF-8 text file",
         "session-like": 'export.json is JSON but not a gcdapp session: it has no "format" field',
+        "pipe": "pipe.csv is not a regular file (it is a named pipe); gcdapp opens only files",
+        "session pipe": "pipe.gcdapp.json is not a regular file (it is a named pipe)",
+        "link to /dev/zero": "zero.json is not a regular file (it is a link to /dev/zero, "
+                             "a character device)",
     }[kind]
     assert expected in window.message.message()
+    assert window.message.kind == "error"
     assert window_state(window) == before
+    assert str(path) not in window.settings.recent_files()
 
 
 def test_a_json_pair_list_is_read_as_pairs(make_window, tmp_path):
@@ -198,3 +213,14 @@ def test_python_m_gcdapp_with_a_missing_file_shows_why(qtbot, tmp_path, monkeypa
     seen = _run_and_inspect(monkeypatch, gui_main.main, [gui_main.__file__, str(missing)])
     assert f"Cannot open {missing}: there is no such file." in seen["message"]
     assert os.path.basename(str(missing)) not in str(seen["pairs"])
+
+
+@pytest.mark.timeout(30)
+def test_a_dropped_named_pipe_is_refused_at_once(make_window, tmp_path):
+    window = make_window(show=True)
+    before = window_state(window)
+    pipe = tmp_path / "live.csv"
+    os.mkfifo(pipe)
+    assert drop(window, pipe)
+    assert "live.csv is not a regular file (it is a named pipe)" in window.message.message()
+    assert window_state(window) == before

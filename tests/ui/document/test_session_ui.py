@@ -141,6 +141,22 @@ def _wrong_structure(doc):
     return json.dumps(doc).encode()
 
 
+def _task_range(doc, start: int, count: int) -> bytes:
+    """Valid arrays with correct CRCs whose first task names ``start`` and
+    ``count`` (the issue's int64 overflow: IndexError or ValueError once)."""
+    import numpy as np
+
+    from gcdapp.core.session import _array_chunks
+
+    tasks = doc["runs"][0]["tasks"]
+    k = tasks["start"]["shape"][0]
+    for key, first in (("start", start), ("count", count)):
+        values = np.zeros(k, dtype=np.int64)
+        values[0] = first
+        tasks[key] = json.loads(b"".join(_array_chunks(values)))
+    return json.dumps(doc).encode()
+
+
 def _flip_base64(data: bytes) -> bytes:
     at = data.index(b'"base64": "', data.index(b'"t_end"')) + 16
     return data[:at] + (b"B" if data[at:at + 1] == b"A" else b"A") + data[at + 1:]
@@ -157,6 +173,12 @@ CASES = {
     "not a session": (lambda data, doc: b'{"pairs": [[12, 18]]}', 'has no "format" field'),
     "wrong structure": (lambda data, doc: _wrong_structure(doc), "runs[0].tasks.t_start is missing"),
     "huge": (lambda data, doc: data, "is too large to open as a session"),
+    "range past int64": (lambda data, doc: _task_range(doc, 2**63 - 1, 1),
+                         "runs[0].tasks.start names pairs outside the run: task 0 starts at "
+                         "9,223,372,036,854,775,807 and counts 1"),
+    "range sum past int64": (lambda data, doc: _task_range(doc, 2**62, 2**62),
+                             "task 0 starts at 4,611,686,018,427,387,904 and counts "
+                             "4,611,686,018,427,387,904"),
 }
 
 
