@@ -13,6 +13,12 @@ left by a crash or a kill. It is moved aside to ``autosave.recovered.gcdapp.json
 (so this window's own autosaves cannot overwrite it) and offered back until
 the user restores or discards it.
 
+An autosave that cannot be read (corrupted, truncated, from a newer gcdapp,
+a pipe or a device left at its path, …) never stops the window: it is
+renamed beside itself to ``autosave.unreadable-<date>-<time>.gcdapp.json``
+(kept, never deleted, never over an earlier one) and the window opens with
+a message saying so and where it went.
+
 Replaced work: opening a session or restoring a crash replaces the runs,
 which undo cannot bring back. When they were not saved to a file, the window
 first keeps them with :meth:`Autosaver.keep_replaced` in ``replaced/`` (the
@@ -71,6 +77,18 @@ def autosave_dir() -> str:
 def _with_tag(path: str, tag: str) -> str:
     """``dir/autosave.gcdapp.json`` -> ``dir/autosave.<tag>.gcdapp.json``."""
     return path[: -len(SUFFIX)] + f".{tag}" + SUFFIX
+
+
+def unreadable_path(path: str, when: float | None = None) -> str:
+    """Where an unreadable autosave is kept: ``autosave.unreadable-<time>.gcdapp.json``
+    beside ``path`` (``-2``, ``-3``, … when that name is taken)."""
+    stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(when))
+    target = _with_tag(path, f"unreadable-{stamp}")
+    n = 1
+    while os.path.lexists(target):
+        n += 1
+        target = _with_tag(path, f"unreadable-{stamp}-{n}")
+    return target
 
 
 @dataclass
@@ -147,14 +165,14 @@ class Autosaver(QObject):
         """Read what the previous session left in this slot (never raises).
 
         A crashed autosave is moved to :attr:`recovered_path` first, so the
-        offer survives this window's own autosaves until the user decides."""
+        offer survives this window's own autosaves until the user decides.
+        One that cannot be read (corrupt, truncated, from a newer gcdapp, a
+        pipe or a device, too large, …) is moved aside, kept, and named in
+        :attr:`StartupState.problem`."""
         state = StartupState()
-        if os.path.exists(self.path):
-            try:
-                session = load_session(self.path)
-            except SessionError as e:
-                state.problem = self._set_aside(self.path, e)
-                session = None
+        problems: list[str] = []
+        if os.path.lexists(self.path):
+            session = self._read_or_set_aside(self.path, problems)
             if session is not None:
                 marker = session.autosave
                 if marker is None or marker.clean_exit:
@@ -166,23 +184,36 @@ class Autosaver(QObject):
                     except OSError:
                         state.crashed_path = self.path
                     state.crashed = session
-        if state.crashed is None and os.path.exists(self.recovered_path):
-            try:
-                state.crashed = load_session(self.recovered_path)
+        if state.crashed is None and os.path.lexists(self.recovered_path):
+            session = self._read_or_set_aside(self.recovered_path, problems)
+            if session is not None:
+                state.crashed = session
                 state.crashed_path = self.recovered_path
-            except SessionError as e:
-                state.problem = self._set_aside(self.recovered_path, e)
+        state.problem = " ".join(problems) or None
         return state
 
-    @staticmethod
-    def _set_aside(path: str, error: SessionError) -> str:
-        """Keep an unreadable autosave for inspection, out of the way."""
-        target = _with_tag(path, "unreadable")
+    def _read_or_set_aside(self, path: str, problems: list[str]) -> Session | None:
+        try:
+            return load_session(path)
+        except SessionError as e:
+            problems.append(self._set_aside(path, str(e)))
+        except Exception as e:  # load_session raises only SessionError; still, start
+            problems.append(self._set_aside(path, f"{type(e).__name__}: {e}"))
+        return None
+
+    def _set_aside(self, path: str, error: str) -> str:
+        """Keep an unreadable autosave for inspection, out of the way: renamed
+        beside itself with the time (``autosave.unreadable-20250501-093000.gcdapp.json``),
+        never over an earlier one, never deleted."""
+        target = unreadable_path(path)
         try:
             os.replace(path, target)
-        except OSError:
-            target = path
-        return f"The autosave could not be restored ({error}). It was kept as {target}."
+        except OSError as e:
+            if path == self.path:  # this window's autosaves must not write over it
+                self.path = os.path.join(self.directory, f"autosave-pid{os.getpid()}{SUFFIX}")
+            return (f"The autosave could not be restored ({error}) and could not be moved "
+                    f"aside ({e.strerror or e}): it was left as it is, at {path}.")
+        return f"The autosave could not be restored ({error}). It was moved aside and kept as {target}."
 
     def discard_recovered(self) -> None:
         """Forget the offered crash autosave."""

@@ -3,10 +3,15 @@ banner, and writing a million pairs does not stall the GUI thread."""
 
 from __future__ import annotations
 
+import glob
+import hashlib
+import json
 import os
+import stat
 import time
 
 import numpy as np
+import pytest
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer
 
 from gcdapp.core.engine import run_pairs
@@ -149,11 +154,11 @@ def test_after_a_clean_exit_the_last_state_comes_back_silently(qtbot, make_windo
 
 
 def test_a_clean_exit_with_a_saved_session_reopens_it_unmodified(qtbot, make_window, tmp_path):
-    first = make_window()
+    first = make_window(show=True)
     path = tmp_path / "s.gcdapp.json"
     assert first.save_session(path)
     first.close()
-    second = make_window()
+    second = make_window(show=True)
     assert second.session_path == str(path)
     assert not second.isWindowModified()
     assert second.windowTitle() == "s.gcdapp.json[*] — gcdapp"
@@ -199,7 +204,8 @@ def test_an_unreadable_autosave_is_set_aside_with_a_message(make_window):
     assert "The autosave could not be restored" in window.message.message()
     assert "truncated" in window.message.message()
     assert pair_list(window) == list(SEED_NUMBERS)
-    assert os.path.exists(autosave_path().replace(".gcdapp.json", ".unreadable.gcdapp.json"))
+    kept = glob.glob(autosave_path().replace(".gcdapp.json", ".unreadable-*.gcdapp.json"))
+    assert len(kept) == 1 and kept[0] in window.message.message()
 
 
 def test_a_failing_autosave_is_reported_in_the_window(qtbot, make_window, monkeypatch):
@@ -218,8 +224,8 @@ def test_a_failing_autosave_is_reported_in_the_window(qtbot, make_window, monkey
 
 
 def test_two_windows_at_once_autosave_to_different_files(make_window):
-    first = make_window()
-    second = make_window()
+    first = make_window(show=True)
+    second = make_window(show=True)
     assert first.autosaver.path == autosave_path()
     assert second.autosaver.path != first.autosaver.path
     second.close()
@@ -308,3 +314,162 @@ def test_the_autosaver_does_not_keep_its_window_alive(qtbot):
     del owner
     assert alive() is None
     assert saver._snapshot(AutosaveMarker(clean_exit=False)) is None
+
+
+# -- a broken autosave never stops the window ----------------------------------------
+
+
+def _overflowing_autosave() -> bytes:
+    """A valid autosave (correct CRCs) whose task range overflows int64:
+    it once raised IndexError while the window was built."""
+    from gcdapp.core.session import _array_chunks, encode_session
+
+    session = write_crash_autosave()
+    doc = json.loads(encode_session(session))
+    tasks = doc["runs"][0]["tasks"]
+    k = tasks["start"]["shape"][0]
+    start = np.zeros(k, dtype=np.int64)
+    start[0] = 2**63 - 1
+    count = np.zeros(k, dtype=np.int64)
+    count[0] = 1
+    tasks["start"] = json.loads(b"".join(_array_chunks(start)))
+    tasks["count"] = json.loads(b"".join(_array_chunks(count)))
+    return json.dumps(doc).encode()
+
+
+def _future_autosave() -> bytes:
+    from gcdapp.core.session import VERSION, encode_session
+
+    doc = json.loads(encode_session(write_crash_autosave()))
+    doc.update(version=VERSION + 1, gcdapp_version="42.0")
+    return json.dumps(doc).encode()
+
+
+# kind -> (how to make the broken autosave, the key words of its message)
+BROKEN = {
+    "truncated": (lambda: b'{"format": "gcdapp-session", "version": 1, "runs": [', "is truncated"),
+    "empty": (lambda: b"", "is empty"),
+    "not UTF-8": (lambda: b'{"format": "\xff\xfe"}', "is not UTF-8 text"),
+    "not JSON": (lambda: b"12,18\n", "is not JSON"),
+    "range past int64": (_overflowing_autosave,
+                         "runs[0].tasks.start names pairs outside the run: task 0 starts at "
+                         "9,223,372,036,854,775,807"),
+    "future version": (_future_autosave, "was saved by gcdapp 42.0 in session format 2"),
+    "named pipe": ("fifo", "is not a regular file (it is a named pipe)"),
+    "link to /dev/zero": ("zero", "is not a regular file (it is a link to /dev/zero, "
+                                  "a character device)"),
+    "folder": ("dir", "is not a regular file (it is a folder)"),
+    "over 1 GiB": ("sparse", "is too large to open as a session (1,073,741,825 bytes"),
+}
+
+
+def _make_broken(path: str, kind: str) -> None:
+    make = BROKEN[kind][0]
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    if os.path.lexists(path):
+        os.unlink(path)
+    if make == "fifo":
+        os.mkfifo(path)
+    elif make == "zero":
+        os.symlink("/dev/zero", path)
+    elif make == "dir":
+        os.mkdir(path)
+        with open(os.path.join(path, "inside.txt"), "w") as f:
+            f.write("kept")
+    elif make == "sparse":
+        with open(path, "wb") as f:
+            f.truncate((1 << 30) + 1)
+    else:
+        data = make()
+        with open(path, "wb") as f:
+            f.write(data)
+
+
+def _fingerprint(path: str):
+    """What must survive the move: the bytes, or what the entry is."""
+    st = os.lstat(path)
+    if stat.S_ISLNK(st.st_mode):
+        return ("link", os.readlink(path))
+    if stat.S_ISFIFO(st.st_mode):
+        return ("fifo",)
+    if stat.S_ISDIR(st.st_mode):
+        return ("dir", sorted(os.listdir(path)))
+    if st.st_size > 1 << 20:  # the sparse file: unread, same size and no blocks written
+        return ("big", st.st_size, st.st_blocks, st.st_mtime_ns)
+    with open(path, "rb") as f:
+        return ("file", hashlib.sha256(f.read()).hexdigest())
+
+
+def _kept_files() -> list[str]:
+    return sorted(glob.glob(autosave_path().replace(".gcdapp.json", ".unreadable-*.gcdapp.json")))
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("kind", list(BROKEN))
+def test_a_broken_autosave_is_moved_aside_and_the_window_opens(qtbot, make_window, kind):
+    _make_broken(autosave_path(), kind)
+    before = _fingerprint(autosave_path())
+    window = make_window(show=True)  # builds: the broken file does not stop it
+
+    message = window.message.message()
+    assert window.message.kind == "warning"
+    assert "The autosave could not be restored" in message
+    assert BROKEN[kind][1] in message, message
+    kept = _kept_files()
+    assert len(kept) == 1, kept
+    assert f"It was moved aside and kept as {kept[0]}." in message
+    assert _fingerprint(kept[0]) == before  # kept as it was, byte for byte
+    assert not os.path.lexists(autosave_path())
+    assert not window.restore_banner.isVisible()
+    assert pair_list(window) == list(SEED_NUMBERS)
+    assert len(window.history) == 0
+
+    # The window autosaves as usual, and never over the kept file.
+    with qtbot.waitSignal(window.autosaver.saved, timeout=10_000):
+        window.editor.load_pairs(as_pairs([(4, 6)]), "edit")
+        window.autosaver.save_now()
+    assert window.autosaver.path == autosave_path()
+    assert load_session(autosave_path()).pairs.tolist() == [[4, 6]]
+    assert _fingerprint(kept[0]) == before
+
+
+def test_a_broken_recovered_autosave_is_moved_aside_too(make_window):
+    recovered = autosave_path().replace(".gcdapp.json", ".recovered.gcdapp.json")
+    _make_broken(recovered, "range past int64")
+    if os.path.exists(autosave_path()):
+        os.unlink(autosave_path())  # written by the helper that built it
+    before = _fingerprint(recovered)
+    window = make_window(show=True)
+    kept = glob.glob(recovered.replace(".gcdapp.json", ".unreadable-*.gcdapp.json"))
+    assert len(kept) == 1
+    assert os.path.basename(kept[0]).startswith("autosave.recovered.unreadable-")
+    assert _fingerprint(kept[0]) == before
+    assert f"kept as {kept[0]}" in window.message.message()
+    assert "9,223,372,036,854,775,807" in window.message.message()
+    assert not os.path.lexists(recovered) and not window.restore_banner.isVisible()
+
+
+def test_broken_autosaves_from_two_start_ups_are_both_kept(make_window):
+    _make_broken(autosave_path(), "truncated")
+    first = make_window(show=True)
+    first.autosaver.release()  # as if that gcdapp had been killed: its slot frees
+    _make_broken(autosave_path(), "not JSON")
+    second = make_window(show=True)
+    kept = _kept_files()
+    assert len(kept) == 2  # the same second or not: never one over the other
+    contents = sorted(open(k, "rb").read()[:6] for k in kept)
+    assert contents == [b"12,18\n", b'{"form']
+    assert kept[0] in first.message.message() or kept[1] in first.message.message()
+    assert "is not JSON" in second.message.message()
+
+
+def test_the_kept_name_carries_the_time_and_never_reuses_a_name(tmp_path):
+    from gcdapp.ui.document.autosave import unreadable_path
+
+    path = str(tmp_path / AUTOSAVE_NAME)
+    when = time.mktime((2025, 5, 1, 9, 30, 0, 0, 0, -1))
+    first = unreadable_path(path, when)
+    assert os.path.basename(first) == "autosave.unreadable-20250501-093000.gcdapp.json"
+    open(first, "w").close()
+    second = unreadable_path(path, when)
+    assert os.path.basename(second) == "autosave.unreadable-20250501-093000-2.gcdapp.json"
