@@ -95,6 +95,9 @@ SUFFIX = ".gcdapp.json"
 MAX_SESSION_BYTES = 1 << 30
 #: No array of a session is larger once decoded (ten million pairs take 160 MB).
 MAX_ARRAY_BYTES = 1 << 30
+#: Run settings (workers, chunk size, repeats) above this are refused: no
+#: run needs them, and the window's controls hold 32-bit integers.
+MAX_SETTING = 2**31 - 1
 STATUSES = ("completed", "cancelled", "failed")
 
 # dtype names in the file -> numpy dtypes (little-endian on disk).
@@ -472,7 +475,7 @@ class _Reader:
         return value
 
     def integer(self, obj: dict, key: str, where: str, *, minimum: int | None = None,
-            optional: bool = False) -> int | None:
+            maximum: int | None = None, optional: bool = False) -> int | None:
         value = self.get(obj, key, where)
         if value is None and optional:
             return None
@@ -481,6 +484,8 @@ class _Reader:
             self.fail(_join(where, key), f"should be {expected}, not {_kind(value)}")
         if minimum is not None and value < minimum:
             self.fail(_join(where, key), f"should be at least {minimum}, not {value}")
+        if maximum is not None and value > maximum:
+            self.fail(_join(where, key), f"should be at most {maximum:,}, not {value:,}")
         return value
 
     def flag(self, obj: dict, key: str, where: str) -> bool:
@@ -623,16 +628,18 @@ class _Reader:
     def settings(self, obj: dict) -> tuple[RunSpec, int]:
         w = "settings"
         chunk = self.get(obj, "chunksize", w)
-        if chunk != "auto" and (type(chunk) is not int or chunk < 1):
-            self.fail(f"{w}.chunksize", "should be \"auto\" or a positive integer")
+        if chunk != "auto" and (type(chunk) is not int or not 1 <= chunk <= MAX_SETTING):
+            self.fail(f"{w}.chunksize",
+                      f"should be \"auto\" or a positive integer up to {MAX_SETTING:,}")
         spec = RunSpec(
             mode=self.text(obj, "mode", w),
             kernel=self.text(obj, "kernel", w),
-            workers=self.integer(obj, "workers", w, minimum=1, optional=True),
+            workers=self.integer(obj, "workers", w, minimum=1, maximum=MAX_SETTING,
+                                 optional=True),
             chunksize=chunk,
             start_method=self.text(obj, "start_method", w, optional=True),
         )
-        return spec, self.integer(obj, "repeats", w, minimum=1)
+        return spec, self.integer(obj, "repeats", w, minimum=1, maximum=MAX_SETTING)
 
     def run(self, item: Any, w: str, pair_sets: dict[str, np.ndarray]) -> RunRecord:
         if not isinstance(item, dict):

@@ -163,6 +163,11 @@ TOP_LEVEL = [
     (("settings", "workers"), "2", "settings.workers should be an integer or null, not a string"),
     (("settings", "workers"), 0, "settings.workers should be at least 1, not 0"),
     (("settings", "chunksize"), "big", 'settings.chunksize should be "auto" or a positive'),
+    (("settings", "chunksize"), 10**18, 'settings.chunksize should be "auto" or a positive '
+                                        "integer up to 2,147,483,647"),
+    (("settings", "workers"), 2**31, "settings.workers should be at most 2,147,483,647, "
+                                     "not 2,147,483,648"),
+    (("settings", "repeats"), 10**12, "settings.repeats should be at most 2,147,483,647"),
     (("settings", "start_method"), 5, "settings.start_method should be a string or null"),
     (("settings", "repeats"), 0, "settings.repeats should be at least 1, not 0"),
     (("settings", "repeats"), [1], "settings.repeats should be an integer, not a list"),

@@ -196,15 +196,15 @@ class Autosaver(QObject):
         try:
             return load_session(path)
         except SessionError as e:
-            problems.append(self._set_aside(path, str(e)))
+            problems.append(self.set_aside(path, str(e)))
         except Exception as e:  # load_session raises only SessionError; still, start
-            problems.append(self._set_aside(path, f"{type(e).__name__}: {e}"))
+            problems.append(self.set_aside(path, f"{type(e).__name__}: {e}"))
         return None
 
-    def _set_aside(self, path: str, error: str) -> str:
+    def set_aside(self, path: str, error: str) -> str:
         """Keep an unreadable autosave for inspection, out of the way: renamed
         beside itself with the time (``autosave.unreadable-20250501-093000.gcdapp.json``),
-        never over an earlier one, never deleted."""
+        never over an earlier one, never deleted. Returns the message for the window."""
         target = unreadable_path(path)
         try:
             os.replace(path, target)

@@ -309,10 +309,15 @@ class DocumentController(QObject):
         crash, offer it in the banner."""
         state = self.autosaver.startup_state()
         if state.clean is not None:
-            self._apply_session(state.clean, undo_text=None, settings=False)
-            marker = state.clean.autosave
-            if marker is not None:
-                self._set_session_file(marker.session_path, modified=marker.modified)
+            try:
+                self._apply_session(state.clean, undo_text=None, settings=False)
+            except Exception as e:  # a file the reader passed must still not stop the window
+                aside = self.autosaver.set_aside(self.autosaver.path, f"{type(e).__name__}: {e}")
+                state.problem = f"{state.problem} {aside}" if state.problem else aside
+            else:
+                marker = state.clean.autosave
+                if marker is not None:
+                    self._set_session_file(marker.session_path, modified=marker.modified)
         if state.crashed is not None:
             self._crashed = state.crashed
             self.banner.offer(state.crashed)

@@ -473,3 +473,28 @@ def test_the_kept_name_carries_the_time_and_never_reuses_a_name(tmp_path):
     open(first, "w").close()
     second = unreadable_path(path, when)
     assert os.path.basename(second) == "autosave.unreadable-20250501-093000-2.gcdapp.json"
+
+
+def test_an_autosave_the_window_fails_to_show_is_moved_aside_too(make_window, monkeypatch):
+    """A file the reader passes but the window cannot show (a bug, injected
+    here in the run controller) still lets the window open, and is kept."""
+    from gcdapp.ui.running.controller import RunController
+
+    session = write_crash_autosave()
+    save_session(autosave_path(), Session(
+        pairs=session.pairs, runs=session.runs, pair_sets=session.pair_sets,
+        autosave=AutosaveMarker(clean_exit=True, pid=999_999)))
+    before = _fingerprint(autosave_path())
+
+    def broken_set_runs(self, runs, pair_sets):
+        raise RuntimeError("injected: cannot show these runs")
+
+    monkeypatch.setattr(RunController, "set_runs", broken_set_runs)
+    window = make_window(show=True)
+    kept = _kept_files()
+    assert len(kept) == 1 and _fingerprint(kept[0]) == before
+    assert window.message.message() == (
+        "The autosave could not be restored (RuntimeError: injected: cannot show these runs). "
+        f"It was moved aside and kept as {kept[0]}.")
+    assert not os.path.lexists(autosave_path())
+    assert window.session_path is None

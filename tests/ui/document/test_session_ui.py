@@ -141,6 +141,12 @@ def _wrong_structure(doc):
     return json.dumps(doc).encode()
 
 
+def _settings(doc, **values) -> bytes:
+    """Settings the panel's 32-bit controls cannot show (OverflowError once)."""
+    doc["settings"].update(values)
+    return json.dumps(doc).encode()
+
+
 def _task_range(doc, start: int, count: int) -> bytes:
     """Valid arrays with correct CRCs whose first task names ``start`` and
     ``count`` (the issue's int64 overflow: IndexError or ValueError once)."""
@@ -173,6 +179,8 @@ CASES = {
     "not a session": (lambda data, doc: b'{"pairs": [[12, 18]]}', 'has no "format" field'),
     "wrong structure": (lambda data, doc: _wrong_structure(doc), "runs[0].tasks.t_start is missing"),
     "huge": (lambda data, doc: data, "is too large to open as a session"),
+    "settings past 32 bits": (lambda data, doc: _settings(doc, chunksize=10**18),
+                              "settings.chunksize should be \"auto\" or a positive integer"),
     "range past int64": (lambda data, doc: _task_range(doc, 2**63 - 1, 1),
                          "runs[0].tasks.start names pairs outside the run: task 0 starts at "
                          "9,223,372,036,854,775,807 and counts 1"),
