@@ -20,7 +20,7 @@ def test_export_dialogs_open_where_the_last_file_was(make_window, monkeypatch, t
     folder = tmp_path / "pairs here"
     folder.mkdir()
     (folder / "pairs.csv").write_text("12,18\n")
-    assert window.open_path(folder / "pairs.csv")
+    assert window.documents.open_path(folder / "pairs.csv")
     window.export_menu.results_csv_action.trigger()
     assert [Path(s).parent for s in starts] == [folder]
     assert window.documents.last_directory() == str(folder)
