@@ -16,6 +16,10 @@ Decisions:
   and ``emit`` returns normally.
 - Connecting or disconnecting inside a callback takes effect from the next
   emit. :meth:`Event.blocked` silences an event for a ``with`` block.
+- An emit from inside a callback of the same event (a view correcting the
+  model it was told about) is delivered once the current one has reached
+  every callback, so each callback sees the emits in order and the last
+  one it sees is the latest.
 """
 
 from __future__ import annotations
@@ -54,6 +58,7 @@ class Event:
         self.name = name
         self._refs: list[_Ref] = []
         self._blocked = 0
+        self._pending: list[tuple] | None = None  # emits queued while emitting
 
     def connect(self, callback: Callback) -> Callback:
         """Call ``callback`` on every emit (once, however often connected)."""
@@ -86,6 +91,17 @@ class Event:
     def emit(self, *args: Any) -> None:
         if self._blocked:
             return
+        if self._pending is not None:
+            self._pending.append(args)
+            return
+        self._pending = [args]
+        try:
+            while self._pending:
+                self._deliver(self._pending.pop(0))
+        finally:
+            self._pending = None
+
+    def _deliver(self, args: tuple) -> None:
         live = []
         for ref in self._refs:
             callback = ref.get()
