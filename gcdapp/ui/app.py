@@ -91,7 +91,7 @@ def finish_app(window, code: int) -> int:
     threads run stuck in a huge brute-force pair would keep the process
     alive (or abort Qt, destroying a running QThread). The window has saved
     the session when it closed, so nothing is lost by ending it here."""
-    stopped = window.coordinator.shutdown(2000)
+    stopped = window.runner.coordinator.shutdown(2000)
     deadline = time.monotonic() + 0.5
     busy = [t for t in threading.enumerate() if t.name.startswith("gcd-thread")]
     for thread in busy:
@@ -107,7 +107,7 @@ def open_startup_files(window, paths: list[str]) -> bool:
     """Open the first file given at start-up; a problem shows in the window."""
     if not paths:
         return False
-    opened = window.open_path(paths[0])
+    opened = window.documents.open_path(paths[0])
     if opened and len(paths) > 1:
         window.message.show_message(
             f"Opened {paths[0]} only: gcdapp opens one file at a time.", "info")

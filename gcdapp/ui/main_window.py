@@ -1,6 +1,7 @@
-"""The main window: builds the widgets, docks, actions and menus, and wires
-them to the run controller (runs and their live views) and the document
-controller (files, autosave, crash restore, preferences and title)."""
+"""The main window: builds the workspace (the document it shows), the widgets
+that view it, the docks, actions and menus, and wires them to the run
+controller (runs and their live views) and the document controller (files,
+autosave, crash restore, preferences and title)."""
 
 from __future__ import annotations
 
@@ -16,33 +17,22 @@ from PySide6.QtWidgets import (
 )
 
 from gcdapp import __version__
-from gcdapp.core.history import RunHistory
 from gcdapp.core.kernels import get_kernel
 from gcdapp.core.presets import get_preset
+from gcdapp.core.workspace import Workspace
 from gcdapp.ui.document.controller import DocumentController
 from gcdapp.ui.document.export_menu import install_export_menu
 from gcdapp.ui.running.settings_panel import ModePanel
 from gcdapp.ui.pairs.editor import PairEditor
 from gcdapp.ui.document.recent_files import RecentFilesMenu
 from gcdapp.ui.document.restore_banner import RestoreBanner
+from gcdapp.ui.running.choices import PanelSync
 from gcdapp.ui.running.controller import RunController
 from gcdapp.ui.running.message import RunMessage
 from gcdapp.ui.running.status import RunStatus
 from gcdapp.ui.running.runs_table import RunsTable
 from gcdapp.ui.document.preferences import AppSettings
 from gcdapp.ui.charts.timing import TimingChart
-
-
-def _forward(controller: str, name: str, settable: bool = False) -> property:
-    """A window attribute that is ``name`` of one of its controllers."""
-
-    def get(self):
-        return getattr(getattr(self, controller), name)
-
-    def set_(self, value):
-        setattr(getattr(self, controller), name, value)
-
-    return property(get, set_ if settable else None, doc=f"``{controller}.{name}``")
 
 
 class MainWindow(QMainWindow):
@@ -58,12 +48,14 @@ class MainWindow(QMainWindow):
         self.setObjectName("MainWindow")
         self.setDockNestingEnabled(True)
         self.settings = AppSettings()
-        self.history = RunHistory()
+        #: The document this window shows: pairs, run settings, runs, file.
+        self.workspace = workspace = Workspace()
 
-        self.editor = PairEditor()
+        self.editor = PairEditor(workspace=workspace)
         self.panel = ModePanel()
+        self.panel_sync = PanelSync(self.panel, workspace)
         self.chart = TimingChart()
-        self.runs = RunsTable(self.history)
+        self.runs = RunsTable(workspace)
         self.message = RunMessage()
         self.status = RunStatus()
         self.restore_banner = RestoreBanner()
@@ -71,17 +63,17 @@ class MainWindow(QMainWindow):
         self.clear_recent_action = self.recent_menu.clear_action
         self._lay_out()
 
-        self.runner = RunController(self.history, self.editor, self.panel, self.chart,
-                                    self.runs, self.message, self.status, parent=self)
-        self.documents = DocumentController(self, self.settings, self.runner, self.editor,
-                                            self.panel, self.message, self.status,
+        self.runner = RunController(workspace, self.editor, self.chart, self.message,
+                                    self.status, parent=self)
+        self.documents = DocumentController(self, workspace, self.settings, self.runner,
+                                            self.editor, self.message, self.status,
                                             self.restore_banner, self.recent_menu)
         self._make_actions()
         self._make_menus()
         self.export_menu = install_export_menu(self, directory=self.documents.last_directory)
         self._connect()
         self._sync_kernel()
-        self.editor.model.set_pairs(get_preset("seed").array())  # a useful first screen
+        workspace.set_pairs(get_preset("seed").array())  # a useful first screen
         self.runner.show_idle_status()
         self.resize(1280, 800)
         self.setAcceptDrops(True)
@@ -198,23 +190,19 @@ class MainWindow(QMainWindow):
         self.panel.runRequested.connect(runner.start_run)
         self.panel.compareRequested.connect(runner.compare_modes)
         self.panel.cancelRequested.connect(runner.cancel_run)
-        self.panel.specChanged.connect(self._sync_kernel)
-        self.panel.specChanged.connect(documents.note_change)
-        self.editor.pairsChanged.connect(runner.pairs_changed)
-        self.editor.pairsChanged.connect(documents.note_change)
+        self.workspace.events.settings_changed.connect(self._sync_kernel)
         self.runs.runSelected.connect(runner.show_run)
         self.restore_banner.restoreRequested.connect(documents.restore_crashed)
         self.restore_banner.discardRequested.connect(documents.discard_crashed)
+        runner.runningChanged.connect(self.panel.set_running)
         runner.runningChanged.connect(self._enable_run_actions)
-        runner.runsChanged.connect(documents.note_change)
         runner.runFinished.connect(self.runFinished)
         runner.jobFinished.connect(self.jobFinished)
 
     # -- keeping the widgets in step ---------------------------------------
-    @Slot()
-    def _sync_kernel(self) -> None:
+    def _sync_kernel(self, *_settings) -> None:
         """The editor checks the pairs against the chosen kernel."""
-        self.editor.set_kernel(get_kernel(self.panel.spec().kernel))
+        self.editor.set_kernel(get_kernel(self.workspace.settings.spec.kernel))
 
     @Slot(bool)
     def _enable_run_actions(self, running: bool) -> None:
@@ -226,25 +214,6 @@ class MainWindow(QMainWindow):
     @Slot()
     def show_about(self) -> None:
         QMessageBox.about(self, "About gcdapp", about_text())
-
-    # -- the controllers' API, on the window as before (app.py, tests, File > Export) --
-    coordinator = _forward("runner", "coordinator")
-    running = _forward("runner", "running")
-    _pairs_of = _forward("runner", "pairs_of")
-    start_run = _forward("runner", "start_run")
-    compare_modes = _forward("runner", "compare_modes")
-    cancel_run = _forward("runner", "cancel_run")
-    clear_runs = _forward("runner", "clear_runs")
-    autosaver = _forward("documents", "autosaver")
-    session_path = _forward("documents", "session_path")
-    max_session_bytes = _forward("documents", "max_session_bytes", settable=True)
-    last_directory = _forward("documents", "last_directory")
-    open_path = _forward("documents", "open_path")
-    open_session = _forward("documents", "open_session")
-    save_session = _forward("documents", "save_session")
-    save_session_file = _forward("documents", "save_session_file")
-    restore_crashed = _forward("documents", "restore_crashed")
-    discard_crashed = _forward("documents", "discard_crashed")
 
     # -- drag and drop ---------------------------------------------------
     @staticmethod

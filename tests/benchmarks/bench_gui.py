@@ -80,18 +80,18 @@ def run_probe(n_pairs: int) -> None:
 
     probe.timeout.connect(tick)
     batches = []
-    window.coordinator.tasksCompleted.connect(lambda run_id, batch: batches.append(len(batch)))
+    window.runner.coordinator.tasksCompleted.connect(lambda run_id, batch: batches.append(len(batch)))
     window.jobFinished.connect(lambda ok: QTimer.singleShot(200, app.quit))
     clock.start()
     probe.start()
     t0 = time.perf_counter()
-    QTimer.singleShot(100, window.start_run)
+    QTimer.singleShot(100, window.runner.start_run)
     app.exec()
     wall = time.perf_counter() - t0 - 0.3
     probe.stop()
     rss = psutil.Process().memory_info().rss / 2**20
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    result = window.history.records[-1].result
+    result = window.workspace.history.records[-1].result
     worst = max(gaps[1:]) if len(gaps) > 1 else float("nan")
     gaps_sorted = sorted(gaps[1:])
     p99 = gaps_sorted[int(0.99 * (len(gaps_sorted) - 1))] if gaps_sorted else float("nan")

@@ -40,7 +40,7 @@ def set_mode(window, mode, kernel="euclid", workers=2, chunk=0, repeats=1):
 
 def run_and_wait(qtbot, window, start=None) -> bool:
     with qtbot.waitSignal(window.jobFinished, timeout=RUN_TIMEOUT) as blocker:
-        assert (start or window.start_run)()
+        assert (start or window.runner.start_run)()
     return blocker.args[0]
 
 
@@ -52,13 +52,13 @@ def window_state(window) -> dict:
     """What a failed open must leave exactly as it was."""
     return {
         "pairs": pair_list(window),
-        "runs": [r.run_id for r in window.history],
+        "runs": [r.run_id for r in window.workspace.history],
         "bars": window.chart.walls.bar_count(),
         "curves": window.chart.completion.curve_count(),
         "spec": window.panel.spec(),
         "repeats": window.panel.repeat_count(),
         "title": window.windowTitle(),
         "modified": window.isWindowModified(),
-        "session_path": window.session_path,
+        "session_path": window.workspace.path,
         "undo": window.editor.undo_stack.count(),
     }

@@ -28,7 +28,7 @@ SCRIPT = textwrap.dedent(
         panel.mode.setCurrentIndex(panel.mode.findData(sys.argv[1]))
         panel.kernel.setCurrentIndex(panel.kernel.findData("euclid"))
         panel.chunksize.setValue(1)
-        assert window.start_run()
+        assert window.runner.start_run()
         QTimer.singleShot(1500, window.close)
         sys.exit(finish_app(window, app.exec()))
 

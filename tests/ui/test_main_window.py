@@ -49,7 +49,7 @@ def set_mode(window, mode, kernel="bruteforce", workers=2, chunk=0):
 
 def run_and_wait(qtbot, window, start=None):
     with qtbot.waitSignal(window.jobFinished, timeout=RUN_TIMEOUT) as blocker:
-        assert (start or window.start_run)()
+        assert (start or window.runner.start_run)()
     return blocker.args[0]
 
 
@@ -108,10 +108,10 @@ def test_paste_the_seed_block_and_run_each_mode(qtbot, window):
 
 def test_compare_modes_runs_serial_threads_and_processes(qtbot, window):
     set_mode(window, "processes", kernel="euclid")
-    assert run_and_wait(qtbot, window, window.compare_modes) is True
+    assert run_and_wait(qtbot, window, window.runner.compare_modes) is True
     runs = window.runs.runs_model
     assert [runs.data(runs.index(r, 1)) for r in range(3)] == ["serial", "threads", "processes"]
-    assert window.chart.walls.speedup_text(window.history.records[1].run_id)
+    assert window.chart.walls.speedup_text(window.workspace.history.records[1].run_id)
 
 
 def test_f5_runs_and_selecting_a_run_shows_its_timeline(qtbot, window):
@@ -144,8 +144,8 @@ def test_paste_with_bad_lines_reports_them_and_undo_restores(qtbot, window):
 def test_a_domain_error_blocks_the_run_with_a_message(qtbot, window):
     set_mode(window, "processes", kernel="bruteforce")
     window.editor.model.set_value(3, 0, 0)
-    with qtbot.assertNotEmitted(window.coordinator.runStarted, wait=300):
-        assert window.start_run() is False
+    with qtbot.assertNotEmitted(window.runner.coordinator.runStarted, wait=300):
+        assert window.runner.start_run() is False
     assert "pair 4 (0, 2020802): bruteforce needs a ≥ 1 and b ≥ 1" in window.message.message()
     assert window.runs.runs_model.rowCount() == 0
     set_mode(window, "processes", kernel="euclid")  # euclid takes 0
@@ -161,11 +161,11 @@ def _long_bruteforce(window):
 def test_cancel_mid_run_keeps_results_and_leaves_no_pool_process(qtbot, window):
     _long_bruteforce(window)
     with qtbot.waitSignal(window.jobFinished, timeout=RUN_TIMEOUT) as finished:
-        assert window.start_run()
+        assert window.runner.start_run()
         qtbot.waitUntil(lambda: window.status.done >= 4, timeout=60_000)
         qtbot.keyClick(window, Qt.Key.Key_Escape)
     assert finished.args == [False]
-    record = window.history.records[-1]
+    record = window.workspace.history.records[-1]
     assert record.result.status == "cancelled"
     assert 4 <= record.result.n_done < 120
     assert "cancelled" in window.message.message()
@@ -177,10 +177,10 @@ def test_cancel_mid_run_keeps_results_and_leaves_no_pool_process(qtbot, window):
 
 def test_close_mid_run_stops_everything(qtbot, window):
     _long_bruteforce(window)
-    assert window.start_run()
+    assert window.runner.start_run()
     qtbot.waitUntil(lambda: window.status.done >= 2, timeout=60_000)
     window.close()
-    assert not window.coordinator._thread.isRunning()
+    assert not window.runner.coordinator._thread.isRunning()
     assert wait_no_pool_processes(timeout=3) == []
 
 
@@ -193,7 +193,7 @@ def test_a_dying_worker_is_reported_in_the_window_and_results_stay(qtbot, window
     assert "failed" in text and "ended abruptly" in text and "pair 3 (13, 5)" in text
     assert window.message.kind == "error"
     # What completed before the pool broke stays visible, and only that.
-    result = window.history.records[-1].result
+    result = window.workspace.history.records[-1].result
     shown = gcd_column(window)
     expected = {0: "2", 1: "3", 3: "4"}
     for row in range(len(shown)):

@@ -1,6 +1,10 @@
 """The window's document: the session file it opens and saves, pair lists it
 opens, the autosave and crash restore, the preferences kept in QSettings,
-and the title with its modified mark."""
+and the title with its modified mark.
+
+What is open is the :class:`~gcdapp.core.workspace.Workspace`: sessions are
+read into it and written from it, and its events schedule the autosave and
+mark the title."""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from PySide6.QtCore import QObject, Slot
 from PySide6.QtWidgets import QFileDialog, QMainWindow
 
 from gcdapp.core.parsing import parse_file
+from gcdapp.core.run_choices import RunChoices
 from gcdapp.core.session import (
     MAX_SESSION_BYTES,
     SUFFIX,
@@ -23,16 +28,15 @@ from gcdapp.core.session import (
 )
 from gcdapp.core.session import load_session as read_session_file
 from gcdapp.core.session import save_session as write_session_file
+from gcdapp.core.workspace import Workspace
 from gcdapp.ui.document.autosave import Autosaver
-from gcdapp.ui.running.settings_panel import ModePanel
-from gcdapp.ui.pairs.editor import PairEditor
+from gcdapp.ui.document.preferences import AppSettings
 from gcdapp.ui.document.recent_files import RecentFilesMenu
 from gcdapp.ui.document.restore_banner import RestoreBanner, describe
-from gcdapp.ui.running.choices import apply_choices, choices_of
+from gcdapp.ui.pairs.editor import PairEditor
 from gcdapp.ui.running.controller import RunController
 from gcdapp.ui.running.message import RunMessage
 from gcdapp.ui.running.status import RunStatus
-from gcdapp.ui.document.preferences import AppSettings, RunChoices
 
 
 class DocumentController(QObject):
@@ -41,21 +45,19 @@ class DocumentController(QObject):
     Holds the window weakly (a window -> controller -> window cycle would be
     freed by the garbage collector at any moment, on any thread)."""
 
-    def __init__(self, window: QMainWindow, settings: AppSettings, runner: RunController,
-                 editor: PairEditor, panel: ModePanel, message: RunMessage, status: RunStatus,
-                 banner: RestoreBanner, recent: RecentFilesMenu):
+    def __init__(self, window: QMainWindow, workspace: Workspace, settings: AppSettings,
+                 runner: RunController, editor: PairEditor, message: RunMessage,
+                 status: RunStatus, banner: RestoreBanner, recent: RecentFilesMenu):
         super().__init__(window)
         self._window_ref = weakref.ref(window)
+        self.workspace = workspace
         self.settings = settings
         self.runner = runner
         self.editor = editor
-        self.panel = panel
         self.message = message
         self.status = status
         self.banner = banner
         self.recent = recent
-        #: The session file this window saves to (None: not saved yet).
-        self.session_path: str | None = None
         #: Session files larger than this are refused unread.
         self.max_session_bytes = MAX_SESSION_BYTES
         self._restoring = True  # changes made while the window builds are not the user's
@@ -64,7 +66,16 @@ class DocumentController(QObject):
         self.autosaver = Autosaver(self._autosave_snapshot, parent=self)
         self.autosaver.failed.connect(self._on_autosave_failed)
         recent.openRequested.connect(self.open_recent)
+        events = workspace.events
+        for event in (events.pairs_changed, events.settings_changed, events.runs_changed):
+            event.connect(self._on_content_changed)
+        events.modified_changed.connect(self._on_modified_changed)
         self._update_title()
+
+    @property
+    def session_path(self) -> str | None:
+        """The session file this window saves to (None: not saved yet)."""
+        return self.workspace.path
 
     @property
     def _window(self) -> QMainWindow:
@@ -74,21 +85,25 @@ class DocumentController(QObject):
         """What the last session left: preferences, then the autosave. Call
         once, when the window is built; changes count from then on."""
         self._restore_settings()
+        self.workspace.set_modified(False)  # nothing the user did, so far
         self._restore_autosave()
         self._update_title()
         self._restoring = False
 
     # -- title and modified state ------------------------------------------
-    @Slot()
-    def note_change(self) -> None:
-        """The session changed: mark the title, autosave soon."""
-        if self._restoring:
-            return
-        self._window.setWindowModified(True)
-        self.autosaver.schedule()
+    def _on_content_changed(self, _change) -> None:
+        """The session changed (the workspace marked itself modified): autosave soon."""
+        if not self._restoring:
+            self.autosaver.schedule()
+
+    def _on_modified_changed(self, modified: bool) -> None:
+        window = self._window
+        if window is not None:
+            window.setWindowModified(modified)
 
     def _set_session_file(self, path: str | None, modified: bool) -> None:
-        self.session_path = path
+        self.workspace.set_path(path)
+        self.workspace.set_modified(modified)
         self._window.setWindowModified(modified)
         self._update_title()
 
@@ -238,14 +253,16 @@ class DocumentController(QObject):
     def session_snapshot(self, autosave: AutosaveMarker | None = None) -> Session:
         """The session as it is now. The pairs are copied and finished runs
         never change, so it can be encoded on another thread."""
-        records = tuple(self.runner.history.records)
-        choices = choices_of(self.panel)
+        workspace = self.workspace
+        records = tuple(workspace.history.records)
+        choices = workspace.settings
+        pairs_of = workspace.pairs_of
         return Session(
-            pairs=self.editor.model.pairs().copy(),
+            pairs=workspace.pairs.copy(),
             spec=choices.spec,
             repeats=choices.repeats,
             runs=records,
-            pair_sets={r.fingerprint: self.runner.pairs_of[r.fingerprint] for r in records},
+            pair_sets={r.fingerprint: pairs_of[r.fingerprint] for r in records},
             saved_at=datetime.now(timezone.utc),
             autosave=autosave,
         )
@@ -253,7 +270,7 @@ class DocumentController(QObject):
     def _autosave_snapshot(self, marker: AutosaveMarker) -> Session:
         return self.session_snapshot(
             replace(marker, session_path=self.session_path,
-                    modified=self._window.isWindowModified()))
+                    modified=self.workspace.modified))
 
     # -- replacing what the window shows -----------------------------------------
     def _keep_unsaved_runs(self) -> str | None:
@@ -261,7 +278,7 @@ class DocumentController(QObject):
         session aside (undo brings back pairs, not runs). Returns where, or
         None when nothing needed keeping or keeping failed (said in the
         message strip; the replacement the user asked for goes ahead)."""
-        if not len(self.runner.history) or not self._window.isWindowModified():
+        if not len(self.workspace.history) or not self.workspace.modified:
             return None
         try:
             return self.autosaver.keep_replaced(self.session_snapshot())
@@ -277,18 +294,22 @@ class DocumentController(QObject):
 
     def _apply_session(self, session: Session, undo_text: str | None, settings: bool) -> None:
         """Show ``session``: its pairs (one undoable step unless ``undo_text``
-        is None), its runs and, if asked, its run settings."""
+        is None), its runs and, if asked, its run settings. The modified flag
+        is left as it was: the caller says what it becomes."""
+        workspace = self.workspace
+        modified = workspace.modified
         self._restoring = True
         try:
             if settings:
-                apply_choices(self.panel, RunChoices(session.spec, session.repeats))
+                workspace.set_settings(RunChoices(session.spec, session.repeats))
             if undo_text is None:
-                self.editor.model.set_pairs(session.pairs)
+                workspace.set_pairs(session.pairs)
             else:
                 self.editor.load_pairs(session.pairs, undo_text)
-            self.runner.set_runs(session.runs, session.pair_sets)
+            workspace.set_runs(session.runs, session.pair_sets)
         finally:
             self._restoring = False
+            workspace.set_modified(modified)
         self.runner.show_idle_status()
 
     # -- preferences -------------------------------------------------------------
@@ -296,11 +317,11 @@ class DocumentController(QObject):
         self.settings.restore_window(self._window)
         choices = self.settings.run_choices()
         if choices is not None:
-            apply_choices(self.panel, choices)
+            self.workspace.set_settings(choices)
 
     def _save_settings(self) -> None:
         self.settings.save_window(self._window)
-        self.settings.save_run_choices(choices_of(self.panel))
+        self.settings.save_run_choices(self.workspace.settings)
         self.settings.sync()
 
     # -- autosave and crash restore ----------------------------------------------

@@ -4,8 +4,9 @@ The main window gets the submenu with one call, after its menus exist::
 
     self.export_menu = install_export_menu(self)
 
-The menu reads what it exports from the window (``editor.model``,
-``history``, ``runs``, ``chart``, ``_pairs_of``) at the moment it exports,
+The menu reads what it exports at the moment it exports: the pairs, runs and
+their pairs from the window's workspace (``window.workspace``), the results
+from ``editor.model``, the selected run from ``runs`` and the charts from ``chart``;
 asks for a file with ``QFileDialog.getSaveFileName`` and remembers nothing
 itself: pass ``directory`` (a path, or a callable returning one) to choose
 where the dialog opens, and connect :attr:`ExportMenu.exported` to learn
@@ -180,6 +181,10 @@ class ExportMenu(QMenu):
     def _window(self):
         return self._window_ref()
 
+    @property
+    def _workspace(self):
+        return self._window.workspace
+
     def _connect_window(self) -> None:
         """Refresh the actions whenever what they would export changes.
 
@@ -192,32 +197,24 @@ class ExportMenu(QMenu):
         self._later.setInterval(0)
         self._later.timeout.connect(self.refresh)
         window = self._window
-        for signal in (
-            getattr(window, "runFinished", None),
-            getattr(window, "jobFinished", None),
-            getattr(getattr(window, "editor", None), "pairsChanged", None),
-            getattr(getattr(window, "runs", None), "runSelected", None),
-        ):
-            if signal is not None:
-                signal.connect(self._changed)
-        runs_model = getattr(getattr(window, "runs", None), "runs_model", None)
-        if runs_model is not None:
-            runs_model.modelReset.connect(self._changed)
-            runs_model.rowsInserted.connect(self._changed)
-            runs_model.rowsRemoved.connect(self._changed)
+        for signal in (window.runFinished, window.jobFinished, window.runs.runSelected):
+            signal.connect(self._changed)
+        events = window.workspace.events
+        events.pairs_changed.connect(self._changed)
+        events.runs_changed.connect(self._changed)
 
     @Slot()
-    def _changed(self) -> None:
+    def _changed(self, *_change) -> None:
         self.refresh()
         self._later.start()
 
     # -- what there is to export -------------------------------------------
 
     def _selected_record(self):
-        window = self._window
-        run_id = window.runs.selected_run_id()
-        record = window.history.get(run_id) if run_id is not None else None
-        if record is None or record.fingerprint not in window._pairs_of:
+        workspace = self._workspace
+        run_id = self._window.runs.selected_run_id()
+        record = workspace.history.get(run_id) if run_id is not None else None
+        if record is None or record.fingerprint not in workspace.pairs_of:
             return None
         return record
 
@@ -235,12 +232,12 @@ class ExportMenu(QMenu):
     @Slot()
     def refresh(self) -> None:
         """Enable the actions that have something to export; say why the others do not."""
-        window = self._window
+        workspace = self._workspace
         states = [
-            (self.results_csv_action, len(window.editor.model.pairs()) > 0),
+            (self.results_csv_action, len(workspace) > 0),
             (self.run_results_csv_action, self._selected_record() is not None),
-            (self.runs_csv_action, len(window.history) > 0),
-            (self.runs_json_action, len(window.history) > 0),
+            (self.runs_csv_action, len(workspace.history) > 0),
+            (self.runs_json_action, len(workspace.history) > 0),
         ]
         states += [
             (action, self._chart_has_content(key))
@@ -282,7 +279,7 @@ class ExportMenu(QMenu):
     def export_results_csv(self, path: str | os.PathLike | None = None) -> Path | None:
         """The pairs of the editor with what the last run computed for them."""
         model = self._window.editor.model
-        if len(model.pairs()) == 0:
+        if len(self._workspace) == 0:
             return self._nothing("There are no pairs to export.")
         path = path or self._ask("Export results as CSV", "gcdapp-results", ".csv")
         if not path:
@@ -301,12 +298,12 @@ class ExportMenu(QMenu):
         self, run_id: int | None = None, path: str | os.PathLike | None = None
     ) -> Path | None:
         """The results of a stored run (by default the one selected in Runs)."""
-        window = self._window
+        workspace = self._workspace
         if run_id is None:
             record = self._selected_record()
         else:
-            record = window.history.get(run_id)
-            if record is not None and record.fingerprint not in window._pairs_of:
+            record = workspace.history.get(run_id)
+            if record is not None and record.fingerprint not in workspace.pairs_of:
                 record = None
         if record is None:
             return self._nothing("Select a finished run in Runs to export its results.")
@@ -318,7 +315,7 @@ class ExportMenu(QMenu):
             return None
 
         def write(target):
-            pairs = window._pairs_of[record.fingerprint]
+            pairs = workspace.pairs_of[record.fingerprint]
             n = write_run_results_csv(target, record.result, pairs)
             return f"{n:,} results of {record.label}"
 
@@ -333,7 +330,7 @@ class ExportMenu(QMenu):
         return self._export_runs(path, ".json", write_runs_json)
 
     def _export_runs(self, path, suffix: str, writer) -> Path | None:
-        history = self._window.history
+        history = self._workspace.history
         if len(history) == 0:
             return self._nothing("There are no finished runs to export.")
         kind = suffix.lstrip(".").upper()

@@ -10,7 +10,6 @@ a missing, corrupt or unknown value gives the default, never an exception.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 
 from PySide6.QtCore import QByteArray, QSettings
 from PySide6.QtWidgets import QMainWindow
@@ -18,6 +17,7 @@ from PySide6.QtWidgets import QMainWindow
 from gcdapp.core.backends import BACKENDS
 from gcdapp.core.events import RunSpec
 from gcdapp.core.kernels import KERNELS
+from gcdapp.core.run_choices import RunChoices
 
 MAX_RECENT = 10
 #: saveState() version of the dock layout; bump when the docks change.
@@ -31,15 +31,6 @@ _STATE = "window/state"
 _RUN = "run/"
 _LAST_DIR = "files/last_dir"
 _RECENT = "files/recent"
-
-
-@dataclass(frozen=True)
-class RunChoices:
-    """What the run panel shows. ``workers`` and ``start_method`` are kept
-    even for modes that ignore them, so switching back finds them again."""
-
-    spec: RunSpec
-    repeats: int = 1
 
 
 class AppSettings:

@@ -1,8 +1,9 @@
-"""Undoable changes to a :class:`~gcdapp.ui.pairs.table_model.PairTableModel`.
+"""Undoable changes to the pairs of a :class:`~gcdapp.core.workspace.Workspace`.
 
 Each command keeps only the numpy arrays it needs to go both ways, and makes
-its change through the model's mutators, so the model emits the right
-row-insert/remove/reset signals on redo and on undo. Results (gcd, time,
+its change through the workspace's methods; every view of the workspace (the
+pair table model) hears of it from the workspace's events, on redo and on
+undo. A command takes the workspace, or a model showing one. Results (gcd, time,
 worker) are not part of the history: rows that come back through an undo
 come back without results.
 
@@ -19,7 +20,14 @@ import numpy as np
 from PySide6.QtGui import QUndoCommand
 
 from gcdapp.core.pairs import as_pairs
-from gcdapp.ui.pairs.table_model import COL_A, COL_B, COLUMNS, PairTableModel, sorted_rows
+from gcdapp.core.workspace import Workspace, sorted_rows
+from gcdapp.ui.pairs.table_model import COL_A, COL_B, COLUMNS, PairTableModel
+
+Target = Workspace | PairTableModel
+
+
+def _workspace(target: Target) -> Workspace:
+    return target if isinstance(target, Workspace) else target.workspace
 
 
 def count_text(n: int, noun: str) -> str:
@@ -37,7 +45,7 @@ class InsertPairsCommand(QUndoCommand):
 
     def __init__(
         self,
-        model: PairTableModel,
+        model: Target,
         pairs,
         *,
         row: int | None = None,
@@ -47,14 +55,14 @@ class InsertPairsCommand(QUndoCommand):
         parent: QUndoCommand | None = None,
     ):
         super().__init__(parent)
-        self._model = model
+        self._workspace = _workspace(model)
         self._pairs = as_pairs(pairs)
         replace = sorted_rows(replace_rows if replace_rows is not None else ())
         self._replace = replace if len(replace) else None
         if self._replace is not None:
             self._at = int(self._replace[0])
         else:
-            self._at = model.rowCount() if row is None else int(row)
+            self._at = len(self._workspace) if row is None else int(row)
         self._removed: tuple[np.ndarray, np.ndarray] | None = None
         if text is None:
             text = f"{verb} {count_text(len(self._pairs), 'pair')}"
@@ -72,13 +80,13 @@ class InsertPairsCommand(QUndoCommand):
 
     def redo(self) -> None:
         if self._replace is not None:
-            self._removed = self._model.remove_rows(self._replace)
-        self._model.insert_pairs(self._at, self._pairs)
+            self._removed = self._workspace.remove_rows(self._replace)
+        self._workspace.insert_pairs(self._at, self._pairs)
 
     def undo(self) -> None:
-        self._model.remove_rows(np.arange(self._at, self._at + len(self._pairs)))
+        self._workspace.remove_rows(np.arange(self._at, self._at + len(self._pairs)))
         if self._removed is not None:
-            self._model.restore_rows(*self._removed)
+            self._workspace.restore_rows(*self._removed)
 
 
 class EditCellCommand(QUndoCommand):
@@ -86,7 +94,7 @@ class EditCellCommand(QUndoCommand):
 
     def __init__(
         self,
-        model: PairTableModel,
+        model: Target,
         row: int,
         column: int,
         value: int,
@@ -95,17 +103,17 @@ class EditCellCommand(QUndoCommand):
         super().__init__(parent)
         if column not in (COL_A, COL_B):
             raise ValueError(f"column {column} is not editable")
-        self._model = model
+        self._workspace = _workspace(model)
         self._row, self._column = int(row), int(column)
         self._new = int(value)
-        self._old = model.value(self._row, self._column)
+        self._old = self._workspace.value(self._row, self._column)
         self.setText(f"Edit {COLUMNS[column]} of row {self._row + 1:,}")
 
     def redo(self) -> None:
-        self._model.set_value(self._row, self._column, self._new)
+        self._workspace.set_value(self._row, self._column, self._new)
 
     def undo(self) -> None:
-        self._model.set_value(self._row, self._column, self._old)
+        self._workspace.set_value(self._row, self._column, self._old)
 
 
 class DeleteRowsCommand(QUndoCommand):
@@ -113,21 +121,21 @@ class DeleteRowsCommand(QUndoCommand):
 
     def __init__(
         self,
-        model: PairTableModel,
+        model: Target,
         rows: Sequence[int] | np.ndarray,
         parent: QUndoCommand | None = None,
     ):
         super().__init__(parent)
-        self._model = model
+        self._workspace = _workspace(model)
         self._rows = sorted_rows(rows)
         self._values: np.ndarray | None = None
         self.setText(f"Delete {count_text(len(self._rows), 'row')}")
 
     def redo(self) -> None:
-        self._rows, self._values = self._model.remove_rows(self._rows)
+        self._rows, self._values = self._workspace.remove_rows(self._rows)
 
     def undo(self) -> None:
-        self._model.restore_rows(self._rows, self._values)
+        self._workspace.restore_rows(self._rows, self._values)
 
 
 class ReplaceAllCommand(QUndoCommand):
@@ -135,31 +143,31 @@ class ReplaceAllCommand(QUndoCommand):
 
     def __init__(
         self,
-        model: PairTableModel,
+        model: Target,
         pairs,
         text: str | None = None,
         parent: QUndoCommand | None = None,
     ):
         super().__init__(parent)
-        self._model = model
+        self._workspace = _workspace(model)
         self._new = as_pairs(pairs)
-        # The model copies whatever set_pairs() gets and never mutates an array
-        # it has let go of, so after redo() this view is the only reference.
-        self._old = model.pairs()
+        # The workspace copies whatever set_pairs() gets and never mutates an
+        # array it has let go of, so after redo() this view is the only reference.
+        self._old = self._workspace.pairs
         self.setText(text or f"Replace with {count_text(len(self._new), 'pair')}")
 
     def redo(self) -> None:
-        self._model.set_pairs(self._new)
+        self._workspace.set_pairs(self._new)
 
     def undo(self) -> None:
-        self._model.set_pairs(self._old)
+        self._workspace.set_pairs(self._old)
 
 
 class ClearCommand(ReplaceAllCommand):
     """Remove every pair."""
 
-    def __init__(self, model: PairTableModel, parent: QUndoCommand | None = None):
-        n = model.rowCount()
+    def __init__(self, model: Target, parent: QUndoCommand | None = None):
+        n = len(_workspace(model))
         super().__init__(
             model, np.empty((0, 2), dtype=np.int64), f"Clear {count_text(n, 'pair')}", parent
         )

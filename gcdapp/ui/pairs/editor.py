@@ -1,6 +1,7 @@
 """The pair editor: the pair table, its buttons, undo/redo and paste messages.
 
-This widget only wires things together. The data and its display live in
+This widget only wires things together. The pairs live in a
+:class:`~gcdapp.core.workspace.Workspace` shown by
 :class:`~gcdapp.ui.pairs.table_model.PairTableModel`, every change is a command
 from :mod:`gcdapp.ui.pairs.commands` pushed onto :attr:`PairEditor.undo_stack`,
 and text is read by :func:`gcdapp.core.parsing.parse_pairs`.
@@ -42,6 +43,7 @@ from gcdapp.core.generate import generate_pairs
 from gcdapp.core.kernels import DomainIssue, Kernel
 from gcdapp.core.parsing import MAX_DIGITS, ParseResult, parse_pairs
 from gcdapp.core.presets import PRESETS, get_preset
+from gcdapp.core.workspace import Workspace
 from gcdapp.ui.pairs.generate_dialog import GenerateDialog
 from gcdapp.ui.pairs.commands import (
     ClearCommand,
@@ -210,13 +212,15 @@ class PairEditor(QWidget):
     #: The pairs changed (any edit, undo or redo; not results).
     pairsChanged = Signal()
 
-    def __init__(self, parent: QWidget | None = None):
+    def __init__(self, parent: QWidget | None = None, workspace: Workspace | None = None):
         super().__init__(parent)
         self._running = False
         self._generate_values = (1000, 7, 0)
         self._generate_dialog: GenerateDialog | None = None
 
-        self.model = PairTableModel(parent=self)
+        self.model = PairTableModel(parent=self, workspace=workspace)
+        #: The document whose pairs this edits (every edit is a command on it).
+        self.workspace = self.model.workspace
         self.model.pairsChanged.connect(self.pairsChanged)
         self.undo_stack = QUndoStack(self)
         self.undo_stack.setUndoLimit(UNDO_LIMIT)
@@ -399,7 +403,7 @@ class PairEditor(QWidget):
             return result
 
         replace = self.selected_rows()
-        command = InsertPairsCommand(self.model, result.pairs, replace_rows=replace)
+        command = InsertPairsCommand(self.workspace, result.pairs, replace_rows=replace)
         self.undo_stack.push(command)
         summary = f"{count_text(n, 'pair')} pasted"
         if len(replace):
@@ -420,7 +424,7 @@ class PairEditor(QWidget):
         """Append the pair (1, 1) and start editing its ``a``."""
         if self._running:
             return
-        self.undo_stack.push(InsertPairsCommand(self.model, [(1, 1)], text="Add row"))
+        self.undo_stack.push(InsertPairsCommand(self.workspace, [(1, 1)], text="Add row"))
         index = self._go_to_row(self.model.rowCount() - 1)
         self.view.setFocus()
         self.view.edit(index)
@@ -430,7 +434,7 @@ class PairEditor(QWidget):
         rows = self.selected_rows()
         if self._running or len(rows) == 0:
             return
-        self.undo_stack.push(DeleteRowsCommand(self.model, rows))
+        self.undo_stack.push(DeleteRowsCommand(self.workspace, rows))
         if self.model.rowCount():
             self._go_to_row(min(int(rows[0]), self.model.rowCount() - 1))
 
@@ -438,7 +442,7 @@ class PairEditor(QWidget):
     def clear(self) -> None:
         if self._running or self.model.rowCount() == 0:
             return
-        self.undo_stack.push(ClearCommand(self.model))
+        self.undo_stack.push(ClearCommand(self.workspace))
 
     @Slot()
     def open_generate_dialog(self) -> GenerateDialog:
@@ -477,7 +481,7 @@ class PairEditor(QWidget):
         """Replace every pair as one undoable step; False while a run is on."""
         if self._running:
             return False
-        self.undo_stack.push(ReplaceAllCommand(self.model, pairs, text))
+        self.undo_stack.push(ReplaceAllCommand(self.workspace, pairs, text))
         self.view.scrollToTop()
         return True
 
@@ -495,7 +499,7 @@ class PairEditor(QWidget):
             )
             return
         if value != self.model.value(row, column):
-            self.undo_stack.push(EditCellCommand(self.model, row, column, value))
+            self.undo_stack.push(EditCellCommand(self.workspace, row, column, value))
 
     # -- selection -------------------------------------------------------------
 

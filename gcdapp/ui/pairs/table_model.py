@@ -16,9 +16,15 @@ couple of array look-ups. Columns:
 ``worker``
     int32 index into the run's worker labels (-1 when none).
 
+The pairs themselves belong to a :class:`~gcdapp.core.workspace.Workspace`;
+the model is a view of them. It listens to ``workspace.events.pairs_changed``
+and reports each change to Qt (rows inserted or removed, a reset, one cell),
+however the change was made. The result columns are the model's own: what
+the last run computed, shown beside the pairs.
+
 The model's mutators (``set_pairs``, ``insert_pairs``, ``remove_rows``,
-``restore_rows``, ``set_value``) apply a change directly. Undoable edits go
-through :mod:`gcdapp.ui.pairs.commands`, which call them.
+``restore_rows``, ``set_value``) forward to the workspace. Undoable edits go
+through :mod:`gcdapp.ui.pairs.commands`.
 """
 
 from __future__ import annotations
@@ -33,8 +39,8 @@ from PySide6.QtGui import QColor, QGuiApplication, QPalette
 
 from gcdapp.core.events import TaskBatch
 from gcdapp.core.kernels import DomainIssue, Kernel
-from gcdapp.core.pairs import as_pairs, fits_int64
 from gcdapp.core.parsing import MAX_DIGITS
+from gcdapp.core.workspace import PairsChange, Workspace, sorted_rows
 
 COL_A, COL_B, COL_GCD, COL_TIME, COL_WORKER = range(5)
 COLUMNS = ("a", "b", "gcd", "time", "worker")
@@ -119,57 +125,26 @@ def format_seconds(seconds: float) -> str:
     return f"{value:.2f} {unit}"
 
 
-def _compact(pairs: np.ndarray) -> np.ndarray:
-    """int64 when every value fits, else object (always a fresh array)."""
-    if pairs.dtype == object:
-        try:
-            return pairs.astype(np.int64)
-        except OverflowError:
-            return pairs.copy()
-    return np.array(pairs, dtype=np.int64, copy=True)
-
-
-def _runs(rows: np.ndarray) -> bool:
-    """True when sorted unique ``rows`` form one contiguous block."""
-    return len(rows) > 0 and int(rows[-1]) - int(rows[0]) == len(rows) - 1
-
-
-def sorted_rows(rows: Sequence[int] | np.ndarray) -> np.ndarray:
-    """``rows`` as a sorted int64 array without duplicates.
-
-    Cheap when they already are (a selection usually is); ``np.unique``
-    hashes, which costs ~0.4 s on a million rows.
-    """
-    out = np.asarray(rows, dtype=np.int64).ravel()
-    if len(out) < 2 or bool((out[1:] > out[:-1]).all()):
-        return out
-    out = np.sort(out)
-    return out[np.concatenate(([True], out[1:] != out[:-1]))]
-
-
-def _normalise_rows(rows: Sequence[int] | np.ndarray, n: int) -> np.ndarray:
-    out = sorted_rows(rows)
-    if len(out) and (out[0] < 0 or out[-1] >= n):
-        raise IndexError(f"rows out of range 0..{n - 1}: {out[0]}..{out[-1]}")
-    return out
-
-
 class PairTableModel(QAbstractTableModel):
     """The pairs and what the last run computed for them."""
 
     #: The pairs themselves changed (not merely their results).
     pairsChanged = Signal()
 
-    def __init__(self, pairs=None, parent=None):
+    def __init__(self, pairs=None, parent=None, workspace: Workspace | None = None):
         super().__init__(parent)
-        self._pairs = np.empty((0, 2), dtype=np.int64)
+        #: The document whose pairs this model shows (its own, if none is given).
+        self.workspace = workspace if workspace is not None else Workspace()
+        if pairs is not None:
+            self.workspace.set_pairs(pairs)
+        # The array Qt has been told about: it changes to the workspace's
+        # between a begin*/end* pair, so Qt never sees rows it was not told of.
+        self._pairs = self.workspace.pairs
         self._kernel: Kernel | None = None
         self._editable = True
         self._lanes: tuple[str, ...] = ()
-        self._reset_results(0)
-        if pairs is not None:
-            self._pairs = _compact(as_pairs(pairs))
-            self._reset_results(len(self._pairs))
+        self._reset_results(len(self._pairs))
+        self.workspace.events.pairs_changed.connect(self._on_pairs_changed)
 
     # -- storage ---------------------------------------------------------------
 
@@ -310,99 +285,73 @@ class PairTableModel(QAbstractTableModel):
 
     def pairs(self) -> np.ndarray:
         """The ``(n, 2)`` pairs as a read-only view (no copy)."""
-        view = self._pairs.view()
-        view.flags.writeable = False
-        return view
+        return self.workspace.pairs
 
     def value(self, row: int, column: int) -> int:
-        return int(self._pairs[row, column])
+        return self.workspace.value(row, column)
 
     def set_pairs(self, pairs) -> None:
         """Replace every pair (a model reset); results are cleared."""
-        new = _compact(as_pairs(pairs))
-        self.beginResetModel()
-        self._pairs = new
-        self._reset_results(len(new))
-        self.endResetModel()
-        self.pairsChanged.emit()
+        self.workspace.set_pairs(pairs)
 
     def insert_pairs(self, row: int, pairs) -> None:
         """Insert ``pairs`` before ``row`` (``row == rowCount()`` appends)."""
-        new = as_pairs(pairs)
-        k, n = len(new), len(self._pairs)
-        if not 0 <= row <= n:
-            raise IndexError(f"row {row} out of range 0..{n}")
-        if k == 0:
-            return
-        self.beginInsertRows(QModelIndex(), row, row + k - 1)
-        self._pairs = np.concatenate((self._pairs[:row], new, self._pairs[row:]))
-        for name in self._result_arrays():
-            old = getattr(self, name)
-            setattr(self, name, np.concatenate((old[:row], self._blank(name, k), old[row:])))
-        self.endInsertRows()
-        self.pairsChanged.emit()
+        self.workspace.insert_pairs(row, pairs)
 
     def remove_rows(self, rows: Sequence[int] | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Remove ``rows``; return ``(rows, values)`` (sorted) for :meth:`restore_rows`."""
-        rows = _normalise_rows(rows, len(self._pairs))
-        values = self._pairs[rows]
-        if len(rows) == 0:
-            return rows, values
-        contiguous = _runs(rows)
-        if contiguous:
-            first, last = int(rows[0]), int(rows[-1])
-            self.beginRemoveRows(QModelIndex(), first, last)
-            self._pairs = np.delete(self._pairs, slice(first, last + 1), axis=0)
-            for name in self._result_arrays():
-                setattr(self, name, np.delete(getattr(self, name), slice(first, last + 1)))
-            self.endRemoveRows()
-        else:
-            self.beginResetModel()
-            self._pairs = np.delete(self._pairs, rows, axis=0)
-            for name in self._result_arrays():
-                setattr(self, name, np.delete(getattr(self, name), rows))
-            self.endResetModel()
-        if self._pairs.dtype == object:
-            self._pairs = _compact(self._pairs)
-        self.pairsChanged.emit()
-        return rows, values
+        return self.workspace.remove_rows(rows)
 
     def restore_rows(self, rows: np.ndarray, values: np.ndarray) -> None:
         """Undo :meth:`remove_rows`: put ``values`` back at their old ``rows``."""
-        rows = np.asarray(rows, dtype=np.int64)
-        values = as_pairs(values)
-        k = len(rows)
-        if k == 0:
-            return
-        if len(values) != k:
-            raise ValueError(f"{k} rows but {len(values)} values")
-        if _runs(rows):
-            self.insert_pairs(int(rows[0]), values)
-            return
-        at = rows - np.arange(k)  # positions in the array without them
-        if not (0 <= at[0] and at[-1] <= len(self._pairs)):
-            raise IndexError("rows do not fit the current pairs")
-        self.beginResetModel()
-        if values.dtype == object and self._pairs.dtype != object:
-            self._pairs = self._pairs.astype(object)
-        self._pairs = np.insert(self._pairs, at, values, axis=0)
-        for name in self._result_arrays():
-            setattr(self, name, np.insert(getattr(self, name), at, self._blank(name, k)))
-        self.endResetModel()
-        self.pairsChanged.emit()
+        self.workspace.restore_rows(rows, values)
 
     def set_value(self, row: int, column: int, value: int) -> None:
         """Set one ``a``/``b`` value; that row's results are cleared."""
-        if column not in (COL_A, COL_B):
-            raise ValueError(f"column {column} is not editable")
-        value = int(value)
-        if self._pairs.dtype != object and not fits_int64(value):
-            self._pairs = self._pairs.astype(object)
-        self._pairs[row, column] = value
-        if self._pairs.dtype == object and fits_int64(value):
-            self._pairs = _compact(self._pairs)
-        self._clear_row_results(row)
-        self._index_span_changed(row, row, COL_A, COL_WORKER)
+        self.workspace.set_value(row, column, value)
+
+    def _on_pairs_changed(self, change: PairsChange) -> None:
+        """Tell Qt what changed in the workspace's pairs, and take them."""
+        new = self.workspace.pairs
+        kind = change.kind
+        if kind == "insert":
+            row, k = change.row, change.count
+            self.beginInsertRows(QModelIndex(), row, row + k - 1)
+            self._pairs = new
+            for name in self._result_arrays():
+                old = getattr(self, name)
+                setattr(self, name, np.concatenate((old[:row], self._blank(name, k), old[row:])))
+            self.endInsertRows()
+        elif kind == "remove" and change.contiguous:
+            first, last = int(change.rows[0]), int(change.rows[-1])
+            self.beginRemoveRows(QModelIndex(), first, last)
+            self._pairs = new
+            for name in self._result_arrays():
+                setattr(self, name, np.delete(getattr(self, name), slice(first, last + 1)))
+            self.endRemoveRows()
+        elif kind == "remove":
+            self.beginResetModel()
+            self._pairs = new
+            for name in self._result_arrays():
+                setattr(self, name, np.delete(getattr(self, name), change.rows))
+            self.endResetModel()
+        elif kind == "restore":
+            at = change.rows - np.arange(len(change.rows))
+            self.beginResetModel()
+            self._pairs = new
+            for name in self._result_arrays():
+                setattr(self, name, np.insert(getattr(self, name), at,
+                                              self._blank(name, len(at))))
+            self.endResetModel()
+        elif kind == "value":
+            self._pairs = new
+            self._clear_row_results(change.row)
+            self._index_span_changed(change.row, change.row, COL_A, COL_WORKER)
+        else:  # "reset"
+            self.beginResetModel()
+            self._pairs = new
+            self._reset_results(len(new))
+            self.endResetModel()
         self.pairsChanged.emit()
 
     # -- results -------------------------------------------------------------------

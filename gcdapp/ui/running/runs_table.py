@@ -1,4 +1,6 @@
-"""The runs table: one row per finished run, with its speedup against serial."""
+"""The runs table: one row per finished run, with its speedup against serial.
+
+A view of the workspace's run history: rows follow ``workspace.events.runs_changed``."""
 
 from __future__ import annotations
 
@@ -6,6 +8,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from gcdapp.core.history import RunHistory, RunRecord
+from gcdapp.core.workspace import RunsChange, Workspace
 from gcdapp.ui.charts.palette import mode_color
 
 _COLUMNS = (
@@ -28,12 +31,18 @@ def _seconds(value: float) -> str:
 
 
 class RunsModel(QAbstractTableModel):
-    def __init__(self, history: RunHistory, parent=None):
+    def __init__(self, workspace: Workspace, parent=None):
         super().__init__(parent)
-        self.history = history
+        self.workspace = workspace
+        self._rows = len(workspace.history)  # the rows Qt has been told about
+        workspace.events.runs_changed.connect(self._on_runs_changed)
+
+    @property
+    def history(self) -> RunHistory:
+        return self.workspace.history
 
     def rowCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(self.history)
+        return 0 if parent.isValid() else self._rows
 
     def columnCount(self, parent=QModelIndex()):
         return 0 if parent.isValid() else len(_COLUMNS)
@@ -102,27 +111,17 @@ class RunsModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
-    def append(self, record: RunRecord) -> None:
-        row = len(self.history)
-        self.beginInsertRows(QModelIndex(), row, row)
-        self.history.add(record)
-        self.endInsertRows()
+    def _on_runs_changed(self, change: RunsChange) -> None:
+        n = len(self.history)
+        if change.kind == "added" and n == self._rows + 1:
+            self.beginInsertRows(QModelIndex(), self._rows, self._rows)
+            self._rows = n
+            self.endInsertRows()
+        else:
+            self.beginResetModel()
+            self._rows = n
+            self.endResetModel()
         self.refresh_speedups()
-
-    def remove(self, run_id: int) -> None:
-        row = self.row_of(run_id)
-        if row < 0:
-            return
-        self.beginRemoveRows(QModelIndex(), row, row)
-        self.history.remove(run_id)
-        self.endRemoveRows()
-        self.refresh_speedups()
-
-    def reset(self, history: RunHistory | None = None) -> None:
-        self.beginResetModel()
-        if history is not None:
-            self.history = history
-        self.endResetModel()
 
     def refresh_speedups(self) -> None:
         if len(self.history):
@@ -134,11 +133,11 @@ class RunsTable(QTableView):
 
     runSelected = Signal(int)
 
-    def __init__(self, history: RunHistory, parent: QWidget | None = None):
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None):
         super().__init__(parent)
         self.setAccessibleName("Runs")
         self.setToolTip("Finished runs; select one to show its worker timeline.")
-        self.runs_model = RunsModel(history, self)
+        self.runs_model = RunsModel(workspace, self)
         self.setModel(self.runs_model)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

@@ -57,9 +57,9 @@ def write_crash_autosave(session_path=None) -> Session:
 
 def test_the_autosave_lives_in_app_data_in_test_mode(make_window):
     window = make_window()
-    assert window.autosaver.path == autosave_path()
-    assert ".qttest" in window.autosaver.path  # QStandardPaths test mode
-    assert window.autosaver.path.endswith(os.path.join("gcdapp", "gcdapp", AUTOSAVE_NAME))
+    assert window.documents.autosaver.path == autosave_path()
+    assert ".qttest" in window.documents.autosaver.path  # QStandardPaths test mode
+    assert window.documents.autosaver.path.endswith(os.path.join("gcdapp", "gcdapp", AUTOSAVE_NAME))
 
 
 def test_after_a_crash_the_window_offers_the_work_back(qtbot, make_window):
@@ -71,14 +71,14 @@ def test_after_a_crash_the_window_offers_the_work_back(qtbot, make_window):
     assert "2 pairs and 1 run from " in banner.message()
     # nothing came back on its own: the seed pairs are shown
     assert pair_list(window) == list(SEED_NUMBERS)
-    assert len(window.history) == 0
-    recovered = window.autosaver.recovered_path
+    assert len(window.workspace.history) == 0
+    recovered = window.documents.autosaver.recovered_path
     assert os.path.exists(recovered) and not os.path.exists(autosave_path())
 
     qtbot.mouseClick(banner.restore_button, Qt.MouseButton.LeftButton)
     assert not banner.isVisible()
     assert pair_list(window) == CRASHED_PAIRS
-    assert [r.run_id for r in window.history] == [7]
+    assert [r.run_id for r in window.workspace.history] == [7]
     assert window.runs.runs_model.rowCount() == 1
     assert window.chart.walls.bar_count() == 1
     assert window.chart.completion.curve_count() == 1
@@ -98,7 +98,7 @@ def test_after_a_crash_the_window_offers_the_work_back(qtbot, make_window):
 def test_the_restored_crash_keeps_its_session_file_name(qtbot, make_window, tmp_path):
     write_crash_autosave(session_path=str(tmp_path / "yesterday.gcdapp.json"))
     window = make_window(show=True)
-    assert window.restore_crashed()
+    assert window.documents.restore_crashed()
     assert window.windowTitle() == "yesterday.gcdapp.json[*] — gcdapp"
     assert window.isWindowModified()
 
@@ -106,7 +106,7 @@ def test_the_restored_crash_keeps_its_session_file_name(qtbot, make_window, tmp_
 def test_discard_forgets_the_crashed_work(qtbot, make_window):
     write_crash_autosave()
     window = make_window(show=True)
-    recovered = window.autosaver.recovered_path
+    recovered = window.documents.autosaver.recovered_path
     qtbot.mouseClick(window.restore_banner.discard_button, Qt.MouseButton.LeftButton)
     assert not window.restore_banner.isVisible()
     assert not os.path.exists(recovered)
@@ -120,18 +120,18 @@ def test_the_offer_survives_the_windows_own_autosaves_and_a_second_crash(qtbot, 
     write_crash_autosave()
     window = make_window(show=True)
     window.editor.load_pairs(as_pairs([(1, 2)]), "new work")
-    with qtbot.waitSignal(window.autosaver.saved, timeout=10_000):
-        window.autosaver.save_now()
-    assert os.path.exists(window.autosaver.recovered_path)
+    with qtbot.waitSignal(window.documents.autosaver.saved, timeout=10_000):
+        window.documents.autosaver.save_now()
+    assert os.path.exists(window.documents.autosaver.recovered_path)
     # This window is "killed": it never closes cleanly; its lock is dropped.
-    window.autosaver.release()
-    window.autosaver._closed = True
+    window.documents.autosaver.release()
+    window.documents.autosaver._closed = True
 
     again = make_window(show=True)
     assert again.restore_banner.isVisible()
     # the newest crash (this window's "1 pair") is the one offered
     assert "1 pair and 0 runs" in again.restore_banner.message()
-    window.autosaver._closed = False
+    window.documents.autosaver._closed = False
 
 
 def test_after_a_clean_exit_the_last_state_comes_back_silently(qtbot, make_window):
@@ -156,19 +156,19 @@ def test_after_a_clean_exit_the_last_state_comes_back_silently(qtbot, make_windo
 def test_a_clean_exit_with_a_saved_session_reopens_it_unmodified(qtbot, make_window, tmp_path):
     first = make_window(show=True)
     path = tmp_path / "s.gcdapp.json"
-    assert first.save_session(path)
+    assert first.documents.save_session(path)
     first.close()
     second = make_window(show=True)
-    assert second.session_path == str(path)
+    assert second.workspace.path == str(path)
     assert not second.isWindowModified()
     assert second.windowTitle() == "s.gcdapp.json[*] — gcdapp"
 
 
 def test_changes_are_autosaved_after_a_short_delay(qtbot, make_window):
     window = make_window()
-    window.autosaver.delay_ms = 100
+    window.documents.autosaver.delay_ms = 100
     assert not os.path.exists(autosave_path())
-    with qtbot.waitSignal(window.autosaver.saved, timeout=10_000):
+    with qtbot.waitSignal(window.documents.autosaver.saved, timeout=10_000):
         window.editor.load_pairs(as_pairs([(8, 12)]), "edit")
     saved = load_session(autosave_path())
     assert saved.pairs.tolist() == [[8, 12]]
@@ -177,22 +177,22 @@ def test_changes_are_autosaved_after_a_short_delay(qtbot, make_window):
 
 def test_a_finished_run_is_autosaved(qtbot, make_window):
     window = make_window(show=True)
-    window.autosaver.delay_ms = 50
+    window.documents.autosaver.delay_ms = 50
     set_mode(window, "serial")
-    with qtbot.waitSignal(window.autosaver.saved, timeout=60_000):
+    with qtbot.waitSignal(window.documents.autosaver.saved, timeout=60_000):
         assert run_and_wait(qtbot, window)
     assert load_session(autosave_path()).n_runs == 1
 
 
 def test_a_burst_of_changes_is_written_once(qtbot, make_window):
     window = make_window()
-    window.autosaver.delay_ms = 200
-    with qtbot.waitSignal(window.autosaver.saved, timeout=10_000) as blocker:
+    window.documents.autosaver.delay_ms = 200
+    with qtbot.waitSignal(window.documents.autosaver.saved, timeout=10_000) as blocker:
         for i in range(1, 6):
             window.editor.load_pairs(as_pairs([(i, i + 1)]), f"edit {i}")
     assert blocker.signal_triggered
     assert load_session(autosave_path()).pairs.tolist() == [[5, 6]]
-    with qtbot.assertNotEmitted(window.autosaver.saved, wait=400):
+    with qtbot.assertNotEmitted(window.documents.autosaver.saved, wait=400):
         pass
 
 
@@ -215,8 +215,8 @@ def test_a_failing_autosave_is_reported_in_the_window(qtbot, make_window, monkey
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "replace", full_disk)
-    with qtbot.waitSignal(window.autosaver.failed, timeout=10_000):
-        window.autosaver.save_now()
+    with qtbot.waitSignal(window.documents.autosaver.failed, timeout=10_000):
+        window.documents.autosaver.save_now()
     assert "Autosave to" in window.message.message()
     assert "No space left" in window.message.message()
     leftovers = [n for n in os.listdir(autosave_dir()) if n.endswith(".tmp")]
@@ -226,11 +226,11 @@ def test_a_failing_autosave_is_reported_in_the_window(qtbot, make_window, monkey
 def test_two_windows_at_once_autosave_to_different_files(make_window):
     first = make_window(show=True)
     second = make_window(show=True)
-    assert first.autosaver.path == autosave_path()
-    assert second.autosaver.path != first.autosaver.path
+    assert first.documents.autosaver.path == autosave_path()
+    assert second.documents.autosaver.path != first.documents.autosaver.path
     second.close()
     third = make_window()  # the second's slot is free again
-    assert third.autosaver.path == second.autosaver.path
+    assert third.documents.autosaver.path == second.documents.autosaver.path
 
 
 def test_autosaving_a_million_pairs_keeps_the_gui_responsive(qtbot, make_window):
@@ -247,9 +247,9 @@ def test_autosaving_a_million_pairs_keeps_the_gui_responsive(qtbot, make_window)
     clock.start()
     probe.start()
     qtbot.wait(50)
-    with qtbot.waitSignal(window.autosaver.saved, timeout=30_000) as blocker:
+    with qtbot.waitSignal(window.documents.autosaver.saved, timeout=30_000) as blocker:
         t0 = time.perf_counter()
-        window.autosaver.save_now()
+        window.documents.autosaver.save_now()
         call_ms = (time.perf_counter() - t0) * 1000
     qtbot.wait(20)
     probe.stop()
@@ -422,13 +422,13 @@ def test_a_broken_autosave_is_moved_aside_and_the_window_opens(qtbot, make_windo
     assert not os.path.lexists(autosave_path())
     assert not window.restore_banner.isVisible()
     assert pair_list(window) == list(SEED_NUMBERS)
-    assert len(window.history) == 0
+    assert len(window.workspace.history) == 0
 
     # The window autosaves as usual, and never over the kept file.
-    with qtbot.waitSignal(window.autosaver.saved, timeout=10_000):
+    with qtbot.waitSignal(window.documents.autosaver.saved, timeout=10_000):
         window.editor.load_pairs(as_pairs([(4, 6)]), "edit")
-        window.autosaver.save_now()
-    assert window.autosaver.path == autosave_path()
+        window.documents.autosaver.save_now()
+    assert window.documents.autosaver.path == autosave_path()
     assert load_session(autosave_path()).pairs.tolist() == [[4, 6]]
     assert _fingerprint(kept[0]) == before
 
@@ -452,7 +452,7 @@ def test_a_broken_recovered_autosave_is_moved_aside_too(make_window):
 def test_broken_autosaves_from_two_start_ups_are_both_kept(make_window):
     _make_broken(autosave_path(), "truncated")
     first = make_window(show=True)
-    first.autosaver.release()  # as if that gcdapp had been killed: its slot frees
+    first.documents.autosaver.release()  # as if that gcdapp had been killed: its slot frees
     _make_broken(autosave_path(), "not JSON")
     second = make_window(show=True)
     kept = _kept_files()
@@ -477,8 +477,9 @@ def test_the_kept_name_carries_the_time_and_never_reuses_a_name(tmp_path):
 
 def test_an_autosave_the_window_fails_to_show_is_moved_aside_too(make_window, monkeypatch):
     """A file the reader passes but the window cannot show (a bug, injected
-    here in the run controller) still lets the window open, and is kept."""
-    from gcdapp.ui.running.controller import RunController
+    here where the window applies the session's runs) still lets the window
+    open, and is kept."""
+    from gcdapp.core.workspace import Workspace
 
     session = write_crash_autosave()
     save_session(autosave_path(), Session(
@@ -486,10 +487,10 @@ def test_an_autosave_the_window_fails_to_show_is_moved_aside_too(make_window, mo
         autosave=AutosaveMarker(clean_exit=True, pid=999_999)))
     before = _fingerprint(autosave_path())
 
-    def broken_set_runs(self, runs, pair_sets):
+    def broken_set_runs(self, *args, **kwargs):
         raise RuntimeError("injected: cannot show these runs")
 
-    monkeypatch.setattr(RunController, "set_runs", broken_set_runs)
+    monkeypatch.setattr(Workspace, "set_runs", broken_set_runs)
     window = make_window(show=True)
     kept = _kept_files()
     assert len(kept) == 1 and _fingerprint(kept[0]) == before
@@ -497,4 +498,4 @@ def test_an_autosave_the_window_fails_to_show_is_moved_aside_too(make_window, mo
         "The autosave could not be restored (RuntimeError: injected: cannot show these runs). "
         f"It was moved aside and kept as {kept[0]}.")
     assert not os.path.lexists(autosave_path())
-    assert window.session_path is None
+    assert window.workspace.path is None

@@ -63,7 +63,7 @@ def run_and_wait(qtbot, window, mode="threads"):
     if panel.workers.isEnabled():
         panel.workers.setValue(2)
     with qtbot.waitSignal(window.jobFinished, timeout=RUN_TIMEOUT):
-        assert window.start_run()
+        assert window.runner.start_run()
 
 
 def file_menu(window) -> QMenu:
@@ -110,7 +110,7 @@ def test_only_what_there_is_can_be_exported(qtbot, window):
     assert not menu.run_results_csv_action.isEnabled()  # no run selected yet
     window.runs.selectRow(0)
     assert menu.run_results_csv_action.isEnabled()
-    window.clear_runs()
+    window.runner.clear_runs()
     assert not menu.runs_json_action.isEnabled()
     assert not menu.run_results_csv_action.isEnabled()
     # the charts are cleared after the runs table announces it
@@ -152,16 +152,16 @@ def test_every_action_writes_its_file(qtbot, window, monkeypatch, tmp_path):
     # results of the selected (serial) run
     rows = read_csv(export(menu.run_results_csv_action, "run1.csv"))
     assert [int(r[2]) for r in rows[1:]] == list(SEED_RESULTS)
-    assert {r[4] for r in rows[1:]} == set(window.history.records[0].result.tasks.lanes)
+    assert {r[4] for r in rows[1:]} == set(window.workspace.history.records[0].result.tasks.lanes)
 
     rows = read_csv(export(menu.runs_csv_action, "runs.csv"))
     assert rows[0] == list(RUN_FIELDS)
     assert [r[RUN_FIELDS.index("mode")] for r in rows[1:]] == ["serial", "threads"]
-    assert float(rows[2][RUN_FIELDS.index("speedup")]) == window.history.speedup(
-        window.history.records[1])
+    assert float(rows[2][RUN_FIELDS.index("speedup")]) == window.workspace.history.speedup(
+        window.workspace.history.records[1])
 
     document = json.loads(export(menu.runs_json_action, "runs.json").read_text())
-    assert document["runs"] == run_rows(window.history)
+    assert document["runs"] == run_rows(window.workspace.history)
 
     for (key, suffix), action in menu.chart_actions.items():
         path = export(action, f"{key}{suffix}")
@@ -254,7 +254,7 @@ def test_exports_can_be_called_with_a_path(qtbot, window, tmp_path):
     assert window.message.kind == "info"
     assert not (tmp_path / "none.csv").exists()
     run_and_wait(qtbot, window)
-    run_id = window.history.records[0].run_id
+    run_id = window.workspace.history.records[0].run_id
     assert menu.export_run_results_csv(run_id, tmp_path / "r.csv") == tmp_path / "r.csv"
     assert menu.export_chart("completion", ".png", tmp_path / "c") == tmp_path / "c.png"
     assert not QImage(str(tmp_path / "c.png")).isNull()

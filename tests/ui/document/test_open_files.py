@@ -96,11 +96,11 @@ def test_dropping_a_session_opens_it(make_window, tmp_path):
     source = make_window()
     source.editor.load_pairs(as_pairs([(2**70, 6), (9, 3)]), "pairs")
     path = tmp_path / "dropped.gcdapp.json"
-    assert source.save_session(path)
+    assert source.documents.save_session(path)
     window = make_window(show=True)
     drop(window, path)
     assert pair_list(window) == [(2**70, 6), (9, 3)]
-    assert window.session_path == str(path)
+    assert window.workspace.path == str(path)
     assert "dropped.gcdapp.json" in window.windowTitle()
 
 
@@ -137,7 +137,7 @@ def test_an_unopenable_path_is_reported_in_the_window(make_window, tmp_path, kin
         os.mkfifo(path)
     if kind == "link to /dev/zero":
         path.symlink_to("/dev/zero")
-    assert not window.open_path(path)  # returns at once: a pipe is never opened
+    assert not window.documents.open_path(path)  # returns at once: a pipe is never opened
     expected = {
         "missing": "there is no such file",
         "folder": "it is a folder",
@@ -158,9 +158,9 @@ def test_a_json_pair_list_is_read_as_pairs(make_window, tmp_path):
     window = make_window(show=True)
     path = tmp_path / "pairs.json"
     path.write_text("[[12, 18], [30, 45]]")
-    assert window.open_path(path)
+    assert window.documents.open_path(path)
     assert pair_list(window) == [(12, 18), (30, 45)]
-    assert window.session_path is None
+    assert window.workspace.path is None
 
 
 def test_startup_paths_skip_options_and_what_qt_took():

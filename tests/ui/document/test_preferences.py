@@ -71,7 +71,7 @@ def test_junk_in_the_settings_falls_back_to_defaults(make_window):
     assert spec.chunksize == "auto"
     assert defaults.panel.repeat_count() == 1
     assert defaults.settings.recent_files() == []
-    assert defaults.last_directory() == ""
+    assert defaults.documents.last_directory() == ""
     assert defaults.size() == QSize(1280, 800)
 
 
@@ -123,7 +123,7 @@ def test_open_recent_lists_files_and_drops_missing_ones(make_window, tmp_path):
     kept.write_text("12,18\n")
     gone = tmp_path / "gone.csv"
     gone.write_text("3,4\n")
-    assert window.open_path(gone) and window.open_path(kept)
+    assert window.documents.open_path(gone) and window.documents.open_path(kept)
     gone.unlink()
 
     menu = window.recent_menu
@@ -149,7 +149,7 @@ def test_a_second_window_sees_the_recent_files_and_last_directory(make_window, t
     first = make_window()
     path = tmp_path / "pairs.csv"
     path.write_text("12,18\n")
-    assert first.open_path(path)
+    assert first.documents.open_path(path)
     second = make_window()
     assert second.settings.recent_files() == [str(path)]
-    assert second.last_directory() == str(tmp_path)
+    assert second.documents.last_directory() == str(tmp_path)

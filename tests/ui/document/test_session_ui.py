@@ -55,21 +55,21 @@ def test_a_saved_comparison_reopens_with_its_charts(qtbot, make_window, tmp_path
     first = make_window(show=True)
     first.editor.load_pairs(as_pairs(PAIRS), "test pairs")
     set_mode(first, "threads", kernel="euclid", workers=2, chunk=3, repeats=1)
-    assert run_and_wait(qtbot, first, first.compare_modes)  # serial, threads, processes
-    assert len(first.history) == 3
+    assert run_and_wait(qtbot, first, first.runner.compare_modes)  # serial, threads, processes
+    assert len(first.workspace.history) == 3
     first.panel.set_repeat_count(2)
     assert first.isWindowModified()
     assert "Untitled[*]" in first.windowTitle()
 
     path = tmp_path / "comparison.gcdapp.json"
-    assert first.save_session(path)
+    assert first.documents.save_session(path)
     assert not first.isWindowModified()
     assert first.windowTitle() == "comparison.gcdapp.json[*] — gcdapp"
-    assert first.session_path == str(path)
+    assert first.workspace.path == str(path)
 
     second = make_window(show=True)
-    assert second.history.records == []
-    assert second.open_path(path)
+    assert second.workspace.history.records == []
+    assert second.documents.open_path(path)
     assert not second.message.message()
     assert not second.isWindowModified()
     assert "comparison.gcdapp.json" in second.windowTitle()
@@ -89,7 +89,7 @@ def test_a_saved_comparison_reopens_with_its_charts(qtbot, make_window, tmp_path
     walls, curves = second.chart.walls, second.chart.completion
     assert walls.bar_count() == 3 and curves.curve_count() == 3
     assert walls.wall_times() == first.chart.walls.wall_times()
-    for record in first.history:
+    for record in first.workspace.history:
         assert walls.speedup_text(record.run_id) == first.chart.walls.speedup_text(record.run_id)
         assert curves.completed(record.run_id) == len(PAIRS)
     assert walls.speedup_text(1) is not None  # serial against itself: 1.00×
@@ -97,7 +97,7 @@ def test_a_saved_comparison_reopens_with_its_charts(qtbot, make_window, tmp_path
     model = second.editor.model
     assert model.data(model.index(len(PAIRS) - 1, 2)) == str(HUGE)
     # selecting a run shows its timeline
-    threads = first.history.records[1]
+    threads = first.workspace.history.records[1]
     second.runs.selectRow(1)
     assert second.chart.timeline.task_count() == len(threads.result.tasks)
     assert second.chart.timeline.task_count() == 4  # 11 pairs, 3 per task
@@ -105,7 +105,7 @@ def test_a_saved_comparison_reopens_with_its_charts(qtbot, make_window, tmp_path
     # a new run in the reopened session takes the next id, and marks it modified
     set_mode(second, "serial")
     assert run_and_wait(qtbot, second)
-    assert [r.run_id for r in second.history] == [1, 2, 3, 4]
+    assert [r.run_id for r in second.workspace.history] == [1, 2, 3, 4]
     assert second.isWindowModified()
     assert second.chart.walls.bar_count() == 4
 
@@ -113,17 +113,17 @@ def test_a_saved_comparison_reopens_with_its_charts(qtbot, make_window, tmp_path
 def test_save_reuses_the_file_and_open_is_undoable(qtbot, make_window, tmp_path):
     window = make_window()
     path = tmp_path / "a.gcdapp.json"
-    assert window.save_session(path)
+    assert window.documents.save_session(path)
     window.editor.load_pairs(as_pairs([(4, 6)]), "one pair")
     assert window.isWindowModified()
-    assert window.save_session_file()  # Ctrl+S: the same file, no dialog
+    assert window.documents.save_session_file()  # Ctrl+S: the same file, no dialog
     assert not window.isWindowModified()
     assert json.loads(path.read_text())["pair_sets"]
 
     other = make_window()
     other.editor.load_pairs(as_pairs([(9, 12), (5, 10)]), "two pairs")
     before = other.editor.undo_stack.count()
-    assert other.open_path(path)
+    assert other.documents.open_path(path)
     assert pair_list(other) == [(4, 6)]
     assert other.editor.undo_stack.count() == before + 1
     other.editor.undo_stack.undo()
@@ -218,10 +218,10 @@ def test_a_bad_session_file_changes_nothing_and_says_why(qtbot, make_window, tmp
     path = tmp_path / f"{case.replace(' ', '-')}.gcdapp.json"
     path.write_bytes(data)
     if case == "huge":
-        window.max_session_bytes = len(data) - 1
+        window.documents.max_session_bytes = len(data) - 1
     mtime = os.stat(path).st_mtime_ns
 
-    assert not window.open_path(path)
+    assert not window.documents.open_path(path)
     assert expected in window.message.message(), window.message.message()
     assert window.message.kind == "error"
     assert window_state(window) == before
@@ -232,7 +232,7 @@ def test_a_bad_session_file_changes_nothing_and_says_why(qtbot, make_window, tmp
 def test_a_failed_save_keeps_the_old_file_and_says_so(qtbot, make_window, tmp_path, monkeypatch):
     window = make_window(show=True)
     path = tmp_path / "kept.gcdapp.json"
-    assert window.save_session(path)
+    assert window.documents.save_session(path)
     old = path.read_bytes()
     window.editor.load_pairs(as_pairs([(4, 6)]), "change")
 
@@ -240,7 +240,7 @@ def test_a_failed_save_keeps_the_old_file_and_says_so(qtbot, make_window, tmp_pa
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "replace", full_disk)
-    assert not window.save_session(path)
+    assert not window.documents.save_session(path)
     assert "Could not save kept.gcdapp.json: No space left on device" in window.message.message()
     assert path.read_bytes() == old
     assert [p.name for p in tmp_path.iterdir()] == ["kept.gcdapp.json"]  # no temp file
@@ -251,14 +251,14 @@ def test_opening_a_session_over_unsaved_runs_keeps_them_aside(qtbot, make_window
     other = make_window()
     other.editor.load_pairs(as_pairs([(4, 6)]), "pairs")
     path = tmp_path / "other.gcdapp.json"
-    assert other.save_session(path)
+    assert other.documents.save_session(path)
 
     window = make_window(show=True)
     set_mode(window, "serial")
     assert run_and_wait(qtbot, window)
     assert window.isWindowModified()
-    assert window.open_path(path)
-    assert pair_list(window) == [(4, 6)] and len(window.history) == 0
+    assert window.documents.open_path(path)
+    assert pair_list(window) == [(4, 6)] and len(window.workspace.history) == 0
     message = window.message.message()
     assert "The unsaved runs you had were kept in " in message
     kept = message.split(" were kept in ")[1].split(": open it")[0]
@@ -269,7 +269,7 @@ def test_opening_a_session_over_unsaved_runs_keeps_them_aside(qtbot, make_window
     assert load_session(kept).pairs.tolist() == [list(p) for p in SEED_NUMBERS]
 
     # runs saved to a file need no keeping
-    assert window.save_session(tmp_path / "mine.gcdapp.json")
-    assert not window.open_path(tmp_path / "nope.gcdapp.json")  # a failed open keeps nothing
-    assert window.open_path(path)
+    assert window.documents.save_session(tmp_path / "mine.gcdapp.json")
+    assert not window.documents.open_path(tmp_path / "nope.gcdapp.json")  # a failed open keeps nothing
+    assert window.documents.open_path(path)
     assert "kept in" not in window.message.message()

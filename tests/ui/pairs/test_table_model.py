@@ -437,3 +437,23 @@ def test_clear_results_blanks_every_column_again(model):
     assert cell(model, 1, COL_GCD) == "7" and cell(model, 1, COL_WORKER) == "u"
     model.clear_results()
     assert cell(model, 1, COL_GCD) == "" and cell(model, 1, COL_TIME) == ""
+
+
+def test_the_model_follows_changes_made_on_its_workspace_directly(qtbot):
+    from gcdapp.core.workspace import Workspace
+
+    workspace = Workspace(SEED_NUMBERS)
+    model = PairTableModel(workspace=workspace)
+    signals = []
+    model.rowsInserted.connect(lambda _p, a, b: signals.append(("inserted", a, b)))
+    model.rowsRemoved.connect(lambda _p, a, b: signals.append(("removed", a, b)))
+    model.modelReset.connect(lambda: signals.append(("reset",)))
+    model.dataChanged.connect(lambda tl, br, _r: signals.append(("data", tl.row(), br.row())))
+    workspace.insert_pairs(0, [(4, 6)])
+    workspace.remove_rows([1, 2])
+    workspace.remove_rows([0, 3])
+    workspace.set_value(0, 0, 9)
+    workspace.set_pairs([(1, 1)])
+    assert signals == [("inserted", 0, 0), ("removed", 1, 2), ("reset",), ("data", 0, 0),
+                       ("reset",)]
+    assert model.rowCount() == 1 and model.data(model.index(0, 0)) == "1"

@@ -1,0 +1,30 @@
+"""The run settings a window shows: a :class:`RunSpec` and a repeat count."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from gcdapp.core.events import RunSpec
+
+
+@dataclass(frozen=True)
+class RunChoices:
+    """What the run panel shows. ``workers`` and ``start_method`` are kept
+    even for modes that ignore them, so switching back finds them again."""
+
+    spec: RunSpec = RunSpec()
+    repeats: int = 1
+
+    def run_spec(self) -> RunSpec:
+        """The spec as it runs: no worker count for a mode with fixed
+        workers, no start method for a mode that starts no processes."""
+        from gcdapp.core.backends import BACKENDS
+
+        backend = BACKENDS.get(self.spec.mode)
+        if backend is None:
+            return self.spec
+        return replace(
+            self.spec,
+            workers=None if backend.fixed_workers else self.spec.workers,
+            start_method=self.spec.start_method if backend.out_of_process else None,
+        )
