@@ -12,7 +12,7 @@ import numpy as np
 from gcdapp.cli.main import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_OK, EXIT_RUN_FAILED
 from gcdapp.cli.report import format_table, mode_record
 from gcdapp.core.atomic import atomic_write_text
-from gcdapp.core.backends import get_backend
+from gcdapp.core import backends
 from gcdapp.core.engine import Run, check_run
 from gcdapp.core.events import NullObserver, RunResult, RunSpec, TaskBatch
 from gcdapp.core.generate import generate_pairs
@@ -128,7 +128,7 @@ def run_command(args) -> int:
         return EXIT_BAD_INPUT
 
     for spec in specs:
-        get_backend(spec.mode).prepare(spec.start_method)
+        backends.get(spec.mode).prepare(spec.start_method)
     show_progress = not args.quiet and sys.stderr.isatty()
     all_runs = [ModeRuns(spec) for spec in specs]
     for mode_runs in all_runs:

@@ -18,13 +18,13 @@ class RunChoices:
     def run_spec(self) -> RunSpec:
         """The spec as it runs: no worker count for a mode with fixed
         workers, no start method for a mode that starts no processes."""
-        from gcdapp.core.backends import BACKENDS
+        from gcdapp.core import backends
 
-        backend = BACKENDS.get(self.spec.mode)
-        if backend is None:
+        if self.spec.mode not in backends.names():
             return self.spec
+        caps = backends.get(self.spec.mode).capabilities
         return replace(
             self.spec,
-            workers=None if backend.fixed_workers else self.spec.workers,
-            start_method=self.spec.start_method if backend.out_of_process else None,
+            workers=None if caps.max_workers == 1 else self.spec.workers,
+            start_method=self.spec.start_method if caps.start_methods else None,
         )

@@ -15,14 +15,16 @@ from gcdapp.ui.icons import app_icon
 
 
 def _prepare_process_pools() -> None:
-    """Start the fork server in the background so the first processes run
-    does not pay for it."""
-    from gcdapp.core.backends import get_backend
+    """Start each backend's long-lived helpers (the fork server) in the
+    background so that the first run does not pay for them."""
+    from gcdapp.core import backends
 
-    try:
-        get_backend("processes").prepare()
-    except Exception:  # a machine without it still runs with spawn
-        pass
+    for name in backends.names():
+        try:
+            if backends.available(name):
+                backends.get(name).prepare()
+        except Exception:  # a machine without it still runs (spawn, say)
+            pass
 
 
 def create_application(argv: list[str]) -> QApplication:

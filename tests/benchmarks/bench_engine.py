@@ -144,7 +144,7 @@ def dispatch(n, repeats):
 
 
 def main():
-    from gcdapp.core.backends import get_backend
+    from gcdapp.core import backends
     from gcdapp.core.system import usable_cores
 
     parser = argparse.ArgumentParser(description=__doc__)
@@ -154,7 +154,7 @@ def main():
     repeats = 3 if args.quick else 5
     print(f"Python {platform.python_version()} on {platform.machine()}, {usable_cores()} usable cores, "
           f"{platform.platform()}")
-    get_backend("processes").prepare()
+    backends.get("processes").prepare()
     seed_speedup(repeats)
     million(n, 3)
     peak_memory(n)

@@ -51,13 +51,13 @@ def run_probe(n_pairs: int) -> None:
     from PySide6.QtCore import QElapsedTimer, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from gcdapp.core.backends import get_backend
+    from gcdapp.core import backends
     from gcdapp.core.generate import generate_pairs
     from gcdapp.ui.app import create_application
     from gcdapp.ui import MainWindow
 
     app = create_application(sys.argv)
-    get_backend("processes").prepare()
+    backends.get("processes").prepare()
     window = MainWindow()
     window.show()
     pairs = generate_pairs(n_pairs, 7, seed=64)

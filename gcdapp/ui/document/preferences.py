@@ -14,7 +14,7 @@ import os
 from PySide6.QtCore import QByteArray, QSettings
 from PySide6.QtWidgets import QMainWindow
 
-from gcdapp.core.backends import BACKENDS
+from gcdapp.core import backends
 from gcdapp.core.events import RunSpec
 from gcdapp.core.kernels import KERNELS
 from gcdapp.core.run_choices import RunChoices
@@ -111,7 +111,7 @@ class AppSettings:
             return None
         default = RunSpec()
         mode = self._text(_RUN + "mode")
-        if mode not in BACKENDS or BACKENDS[mode].unavailable_reason():
+        if not backends.available(mode):
             mode = default.mode
         kernel = self._text(_RUN + "kernel")
         if kernel not in KERNELS:

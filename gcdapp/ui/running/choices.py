@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from PySide6.QtCore import QObject, Slot
 
-from gcdapp.core.backends import BACKENDS
+from gcdapp.core import backends
 from gcdapp.core.run_choices import RunChoices
 from gcdapp.core.workspace import Workspace
 from gcdapp.ui.running.settings_panel import ModePanel
@@ -29,8 +29,7 @@ def apply_choices(panel: ModePanel, choices: RunChoices) -> None:
     """Show ``choices`` in the panel; a mode this machine cannot run keeps
     the panel's current mode."""
     spec = choices.spec
-    backend = BACKENDS.get(spec.mode)
-    if backend is None or backend.unavailable_reason():
+    if not backends.available(spec.mode):
         spec = replace(spec, mode=panel.spec().mode)
     panel.set_spec(spec)
     panel.set_repeat_count(choices.repeats)

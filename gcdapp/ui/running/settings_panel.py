@@ -16,7 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gcdapp.core.backends import BACKENDS, ProcessBackend
+from gcdapp.core import backends
+from gcdapp.core.backends import Backend
 from gcdapp.core.events import RunSpec
 from gcdapp.core.kernels import KERNELS
 from gcdapp.core.system import usable_cores
@@ -46,10 +47,11 @@ class ModePanel(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.mode = _labelled(QComboBox(), "Mode", "How the pairs are computed.")
-        for backend in BACKENDS.values():
-            self.mode.addItem(backend.title, backend.name)
+        for name in backends.names():
+            backend = backends.get(name)
+            self.mode.addItem(backend.title or name, name)
             row = self.mode.count() - 1
-            reason = backend.unavailable_reason()
+            reason = backend.capabilities.unavailable_reason
             self.mode.setItemData(
                 row,
                 backend.description + (f"\nUnavailable: {reason}" if reason else ""),
@@ -57,7 +59,7 @@ class ModePanel(QWidget):
             )
             if reason:
                 self._disable_item(self.mode, row)
-        self.mode.setCurrentIndex(self.mode.findData("processes"))
+        self.mode.setCurrentIndex(max(0, self.mode.findData(RunSpec().mode)))
 
         self.workers = _labelled(
             QSpinBox(), "Workers",
@@ -83,18 +85,23 @@ class ModePanel(QWidget):
         self.chunksize.setSpecialValueText("auto")
         self.chunksize.setValue(0)
 
-        self.start_method = _labelled(
-            QComboBox(), "Start method", "How worker processes start (processes mode only)."
+        # The start methods of every mode that takes one; each mode then
+        # enables the box, and picks its default where the choice is not its own.
+        takers = [b for b in map(backends.get, backends.names()) if b.capabilities.takes_start_method]
+        self._start_method_help = (
+            f"How worker processes start ({', '.join(b.title.lower() for b in takers)} mode only)."
         )
-        backend = ProcessBackend()
-        for method in backend.start_methods():
+        self.start_method = _labelled(QComboBox(), "Start method", self._start_method_help)
+        for method in dict.fromkeys(m for b in takers for m in b.capabilities.start_methods):
             self.start_method.addItem(method, method)
             self.start_method.setItemData(
                 self.start_method.count() - 1,
                 _START_METHOD_HELP.get(method, method),
                 Qt.ItemDataRole.ToolTipRole,
             )
-        self.start_method.setCurrentIndex(self.start_method.findData(backend.default_start_method()))
+        if takers:
+            default = takers[0].capabilities.default_start_method
+            self.start_method.setCurrentIndex(max(0, self.start_method.findData(default)))
 
         self.repeats = _labelled(
             QSpinBox(), "Repeats", "Runs in a row with the same settings (1–100)."
@@ -153,33 +160,43 @@ class ModePanel(QWidget):
         self._update_enabled()
         self.specChanged.emit()
 
+    def _backend(self) -> Backend:
+        return backends.get(self.mode.currentData())
+
     def _update_enabled(self) -> None:
-        backend = BACKENDS[self.mode.currentData()]
+        backend = self._backend()
+        caps = backend.capabilities
         running = self.cancel_button.isEnabled()
-        serial = backend.fixed_workers == 1
-        self.workers.setEnabled(not running and not serial)
+        self.workers.setEnabled(not running and caps.takes_workers)
         self.workers.setToolTip(
-            "Serial mode always uses one worker: the calling thread."
-            if serial
+            f"{backend.title} mode always uses one worker."
+            if not caps.takes_workers
             else f"Worker threads or processes (1–{MAX_GUI_WORKERS}). This machine has "
             f"{usable_cores()} usable cores."
         )
-        self.start_method.setEnabled(not running and backend.out_of_process)
-        if not backend.out_of_process:
-            self.start_method.setToolTip("Only processes mode starts worker processes.")
+        self.start_method.setEnabled(not running and caps.takes_start_method)
+        if not caps.takes_start_method:
+            self.start_method.setToolTip(f"{backend.title} mode takes no start method.")
         else:
-            self.start_method.setToolTip("How worker processes start (processes mode only).")
+            self.start_method.setToolTip(self._start_method_help)
+            if self.start_method.currentData() not in caps.start_methods:
+                blocked = self.start_method.blockSignals(True)  # one specChanged
+                self.start_method.setCurrentIndex(
+                    self.start_method.findData(caps.default_start_method)
+                )
+                self.start_method.blockSignals(blocked)
 
     # -- reading and writing the choices ---------------------------------
     def spec(self) -> RunSpec:
-        backend = BACKENDS[self.mode.currentData()]
+        backend = self._backend()
+        caps = backend.capabilities
         chunk = self.chunksize.value()
         return RunSpec(
             mode=backend.name,
             kernel=self.kernel.currentData(),
-            workers=None if backend.fixed_workers else self.workers.value(),
+            workers=self.workers.value() if caps.takes_workers else None,
             chunksize="auto" if chunk == 0 else chunk,
-            start_method=self.start_method.currentData() if backend.out_of_process else None,
+            start_method=self.start_method.currentData() if caps.takes_start_method else None,
         )
 
     def set_spec(self, spec: RunSpec) -> None:

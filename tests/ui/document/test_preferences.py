@@ -7,7 +7,7 @@ import os
 
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt
 
-from gcdapp.core.backends import BACKENDS
+from gcdapp.core import backends
 from gcdapp.core.events import RunSpec
 from gcdapp.ui.document.preferences import MAX_RECENT, AppSettings, RunChoices
 from tests.ui.session_helpers import make_window, set_mode  # noqa: F401 (fixture)
@@ -76,7 +76,7 @@ def test_junk_in_the_settings_falls_back_to_defaults(make_window):
 
 
 def test_an_unavailable_mode_in_the_settings_is_not_chosen(make_window):
-    unavailable = [name for name, b in BACKENDS.items() if b.unavailable_reason()]
+    unavailable = [name for name in backends.names() if not backends.available(name)]
     settings = AppSettings()
     for name in unavailable + ["no-such-mode"]:
         settings.save_run_choices(RunChoices(RunSpec(mode=name), 1))

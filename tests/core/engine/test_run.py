@@ -7,7 +7,8 @@ from concurrent.futures.process import BrokenProcessPool
 import numpy as np
 import pytest
 
-from gcdapp.core.backends import BACKENDS, ThreadBackend
+from gcdapp.core import backends
+from gcdapp.core.backends.threads import ThreadBackend
 from gcdapp.core.engine import MAX_AUTO_CHUNK, Run, RunSetupError, auto_chunksize, run_pairs
 from gcdapp.core.events import NullObserver, RunSpec
 from gcdapp.core.generate import generate_pairs
@@ -223,8 +224,14 @@ class _BreakingBackend(ThreadBackend):
         return _BreakingExecutor(break_after=3)
 
 
-def test_a_pool_that_breaks_while_tasks_are_submitted_names_their_pairs(monkeypatch):
-    monkeypatch.setitem(BACKENDS, "breaking", _BreakingBackend())
+@pytest.fixture
+def breaking_backend():
+    backends.register("breaking", _BreakingBackend())
+    yield "breaking"
+    backends.unregister("breaking")
+
+
+def test_a_pool_that_breaks_while_tasks_are_submitted_names_their_pairs(breaking_backend):
     pairs = [(5 + i, 9) for i in range(100)]
     result = Run(pairs, RunSpec(mode="breaking", workers=2, chunksize=1)).execute()
     assert result.status == "failed"
@@ -290,16 +297,3 @@ def test_a_run_executes_once():
     run.execute()
     with pytest.raises(RuntimeError):
         run.execute()
-
-
-class _Handle:
-    def __init__(self, exitcode):
-        self.exitcode = exitcode
-
-
-def test_a_broken_pool_names_the_exit_codes_of_the_workers_that_died():
-    describe = BACKENDS["processes"].describe_failure
-    assert describe([_Handle(3), _Handle(-15)]) == "a worker process ended abruptly (exit code 3)"
-    assert describe([_Handle(-9), _Handle(None)]) == (
-        "a worker process ended abruptly (killed by SIGKILL)")
-    assert describe([_Handle(0), _Handle(-15)]) == ""

@@ -1,0 +1,144 @@
+"""One run: a kernel over pairs on a backend, from setup to result."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+from time import perf_counter_ns
+
+from gcdapp.core import backends
+from gcdapp.core.engine.checks import RunSetupError, check_run
+from gcdapp.core.engine.chunks import auto_chunksize
+from gcdapp.core.engine.collection import Collector
+from gcdapp.core.engine.failure import RunFailure
+from gcdapp.core.engine.scheduling import Scheduler
+from gcdapp.core.events import NullObserver, RunInfo, RunObserver, RunResult, RunSpec
+from gcdapp.core.kernels import Kernel, get_kernel
+from gcdapp.core.pairs import as_pairs
+
+#: Observers receive at most this many batches a second.
+DEFAULT_FLUSH_INTERVAL = 1 / 30
+
+
+class Run:
+    """One execution of a kernel over pairs on a backend."""
+
+    def __init__(
+        self,
+        pairs,
+        spec: RunSpec = RunSpec(),
+        observer: RunObserver | None = None,
+        *,
+        kernel: Kernel | None = None,
+        flush_interval: float = DEFAULT_FLUSH_INTERVAL,
+    ):
+        self.pairs = as_pairs(pairs)
+        problems = check_run(self.pairs, spec, kernel)
+        if problems:
+            raise RunSetupError(problems)
+        self.spec = spec
+        self.kernel = kernel or get_kernel(spec.kernel)
+        self.backend = backends.get(spec.mode)
+        self.observer = observer or NullObserver()
+        self.flush_interval = flush_interval
+        self.info = self._plan()
+        self._collector = Collector(
+            self.pairs, self.kernel.name, self.backend.lane_label, self.observer
+        )
+        self._scheduler = Scheduler(
+            self.backend, self.info, self.kernel.func, self._collector, flush_interval
+        )
+        self._started = False
+
+    def _plan(self) -> RunInfo:
+        spec, backend = self.spec, self.backend
+        caps = backend.capabilities
+        workers = backend.resolve_workers(spec.workers)
+        n = len(self.pairs)
+        chunksize = (
+            auto_chunksize(n, workers, self.kernel)
+            if spec.chunksize == "auto"
+            else int(spec.chunksize)
+        )
+        start_method = None
+        if caps.takes_start_method:
+            start_method = spec.start_method or caps.default_start_method
+        return RunInfo(
+            mode=backend.name,
+            kernel=self.kernel.name,
+            workers=workers,
+            chunksize=chunksize,
+            start_method=start_method,
+            n_pairs=n,
+            n_tasks=math.ceil(n / chunksize),
+        )
+
+    # -- control from other threads ------------------------------------
+    def cancel(self) -> None:
+        """Stop the run as soon as possible. Safe from any thread."""
+        self._scheduler.cancel()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._scheduler.cancelled
+
+    # -- the run ---------------------------------------------------------
+    def execute(self) -> RunResult:
+        """Run to completion, failure or cancellation; never raises for
+        those. Returns everything that completed."""
+        if self._started:
+            raise RuntimeError("a Run executes once; build a new one")
+        self._started = True
+        info, backend = self.info, self.backend
+        scheduler, collector = self._scheduler, self._collector
+        t0 = perf_counter_ns()
+        collector.start_clock(t0)
+        self.observer.run_started(info)
+
+        failure: RunFailure | None = None
+        startup_ns = 0
+        clean = False
+        executor = None
+        try:
+            executor = backend.create(info.workers, info.start_method, self.kernel.func)
+            ready = scheduler.warm_up(executor)
+            startup_ns = perf_counter_ns() - t0
+            self.observer.pool_ready(startup_ns / 1e9)
+            failure = scheduler.run(executor) if ready else RunFailure.cancelled()
+            clean = True
+        except backend.failure_types:
+            failure = scheduler.pool_broke(executor)
+            clean = True
+        except Exception as exc:  # e.g. a pool that cannot start
+            failure = RunFailure.could_not_start(exc)
+            clean = True
+        finally:
+            # Anything but a clean finish (including KeyboardInterrupt passing
+            # through) stops the workers instead of waiting for them.
+            if executor is not None:
+                backend.stop(executor, terminate=failure is not None or not clean)
+        if failure is not None and failure.kind == "pool":
+            # Described now that every worker is reaped.
+            failure = replace(failure, error=backend.describe_failure(scheduler.handles))
+        if failure is None and self.cancelled and not collector.done.all():
+            failure = RunFailure.cancelled()
+        wall_ns = perf_counter_ns() - t0
+        collector.flush()
+        result = RunResult(
+            info=info,
+            status=failure.status if failure else "completed",
+            results=collector.results,
+            done=collector.done,
+            tasks=collector.tasks(),
+            wall_s=wall_ns / 1e9,
+            startup_s=startup_ns / 1e9,
+            error=failure.message(self.pairs, collector.n_done) if failure else None,
+            failed_pairs=failure.failed_pairs if failure else [],
+        )
+        self.observer.run_finished(result)
+        return result
+
+
+def run_pairs(pairs, spec: RunSpec = RunSpec(), observer: RunObserver | None = None, **kw) -> RunResult:
+    """Build and execute a :class:`Run` in the calling thread."""
+    return Run(pairs, spec, observer, **kw).execute()

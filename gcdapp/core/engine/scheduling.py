@@ -1,0 +1,176 @@
+"""Scheduling: keep a backend's executor fed with tasks, a bounded number at
+a time, and wake to collect them in completion order, flushing batches to the
+observer at most once per flush interval."""
+
+from __future__ import annotations
+
+import collections
+import threading
+from concurrent.futures import FIRST_COMPLETED, CancelledError, Executor, Future, wait
+from time import perf_counter_ns
+
+from gcdapp.core.backends import Backend
+from gcdapp.core.engine.chunks import encode_chunk
+from gcdapp.core.engine.collection import Collector
+from gcdapp.core.engine.failure import RunFailure
+from gcdapp.core.events import RunInfo
+from gcdapp.core.tasks import run_chunk, warm_up
+
+
+class Scheduler:
+    """Submits a run's tasks to an executor and hands each completed one to
+    the :class:`Collector`. :meth:`cancel` is safe from any thread."""
+
+    def __init__(
+        self,
+        backend: Backend,
+        info: RunInfo,
+        kernel_func,
+        collector: Collector,
+        flush_interval: float,
+    ):
+        self._backend = backend
+        self._failure_types = tuple(backend.failure_types)
+        self._info = info
+        # Isolated workers already hold the kernel (the pool's initializer).
+        self._kernel_args = () if backend.capabilities.isolated else (kernel_func,)
+        self._collector = collector
+        self._interval = flush_interval
+        self._limit = backend.max_inflight(info.workers)
+        self._cancel = threading.Event()
+        # Done-callbacks (on executor threads) append here; the engine thread
+        # drains it when woken: after a refill's worth of completions, at a
+        # flush deadline, or on cancel. Not once per task.
+        self._completed: collections.deque[Future] = collections.deque()
+        self._wake = threading.Event()
+        self._wake_after = max(1, self._limit // 4)
+        self._inflight: dict[Future, tuple[int, int]] = {}
+        self._next_task = 0
+        self._submit_refused = False  # the pool broke while tasks were submitted
+        #: The workers when the pool first broke, for the backend to describe.
+        self.handles: list = []
+        self._broke = False
+
+    # -- from other threads --------------------------------------------------
+    def cancel(self) -> None:
+        self._cancel.set()
+        self._wake.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def _on_done(self, future: Future) -> None:
+        # Runs on a thread we do not own: only record and signal.
+        self._completed.append(future)
+        if len(self._completed) >= self._wake_after:
+            self._wake.set()
+
+    # -- on the engine thread --------------------------------------------------
+    def warm_up(self, executor: Executor) -> bool:
+        """Start every worker before the clock for compute starts.
+
+        Returns False when cancelled meanwhile."""
+        if not self._backend.warm_up_needed:
+            return not self.cancelled
+        pending = {executor.submit(warm_up) for _ in range(self._info.workers)}
+        while pending and not self.cancelled:
+            done, pending = wait(pending, timeout=0.05, return_when=FIRST_COMPLETED)
+            for future in done:
+                future.result()  # a pool that cannot start raises here
+        return not self.cancelled
+
+    def pool_broke(self, executor: Executor | None, running=()) -> RunFailure:
+        """The failure for a broken pool; the first call takes the workers'
+        handles (read once the pool has stopped)."""
+        if not self._broke:
+            self._broke = True
+            if executor is not None:
+                self.handles = self._backend.worker_handles(executor)
+        return RunFailure.pool_broke(tuple(running[: self._info.workers]))
+
+    def run(self, executor: Executor) -> RunFailure | None:
+        """Every task, to the end or the first failure (None: all done)."""
+        n_tasks = self._info.n_tasks
+        collector = self._collector
+        interval = self._interval
+        self._submit_more(executor)
+        completed = 0
+        last_flush = perf_counter_ns()
+        while completed < n_tasks:
+            if self.cancelled:
+                return RunFailure.cancelled()
+            if not self._completed:
+                if collector.unflushed:  # sleep until the flush is due
+                    since = (perf_counter_ns() - last_flush) / 1e9
+                    self._wake.wait(max(0.0, interval - since))
+                else:  # nothing to report: sleep until woken or a poll interval
+                    self._wake.wait(interval)
+            self._wake.clear()
+            failure = None
+            while self._completed:
+                future = self._completed.popleft()
+                begin, end = self._inflight.pop(future)
+                outcome = self._take(executor, future, begin, end)
+                if outcome is None:
+                    completed += 1
+                elif failure is None or (outcome.kind == "pool" and failure.kind != "pool"):
+                    # Keep recording what already completed; a broken pool
+                    # outweighs what else failed meanwhile.
+                    failure = outcome
+            if failure is not None:
+                return failure
+            self._submit_more(executor)
+            if self._submit_refused and not self._inflight:
+                return self.pool_broke(executor)
+            now = perf_counter_ns()
+            if now - last_flush >= interval * 1e9 and collector.unflushed:
+                collector.flush()
+                last_flush = now
+        return None
+
+    def _submit_more(self, executor: Executor) -> None:
+        info = self._info
+        pairs = self._collector.pairs
+        size, n_pairs, n_tasks = info.chunksize, info.n_pairs, info.n_tasks
+        limit, inflight, extra = self._limit, self._inflight, self._kernel_args
+        next_task = self._next_task
+        while (
+            len(inflight) < limit
+            and next_task < n_tasks
+            and not self._cancel.is_set()
+            and not self._submit_refused
+        ):
+            begin = next_task * size
+            end = min(n_pairs, begin + size)
+            chunk = encode_chunk(pairs[begin:end])
+            try:
+                future = executor.submit(run_chunk, begin, chunk, *extra)
+            except self._failure_types:
+                # A worker died: the tasks in flight report it (naming their
+                # pairs) through their futures. Submit nothing more.
+                self._submit_refused = True
+                break
+            inflight[future] = (begin, end)
+            future.add_done_callback(self._on_done)
+            next_task += 1
+        self._next_task = next_task
+
+    def _take(self, executor: Executor, future: Future, begin: int, end: int):
+        """Collect one finished task; the failure it ends the run with, if any."""
+        try:
+            outcome = future.result()
+        except CancelledError:
+            return RunFailure.cancelled()
+        except self._failure_types:
+            # Tasks run in submission order: the dead worker's pair is among
+            # the earliest that had not completed successfully.
+            running = sorted(
+                [(b, e) for f, (b, e) in self._inflight.items()
+                 if not (f.done() and not f.cancelled() and f.exception() is None)]
+                + [(begin, end)]
+            )
+            return self.pool_broke(executor, running)
+        except Exception as exc:  # pickling problems and the like
+            return RunFailure.task_raised(begin, end, exc)
+        return self._collector.record(outcome)
