@@ -49,6 +49,7 @@ from gcdapp import __version__
 from gcdapp.core.atomic import atomic_write_text
 from gcdapp.core.events import RunResult, TaskBatch
 from gcdapp.core.history import RunHistory, RunRecord
+from gcdapp.core.task_rows import pair_rows
 
 __all__ = [
     "RESULT_FIELDS",
@@ -211,12 +212,7 @@ def pair_task_columns(tasks: TaskBatch, n_pairs: int) -> tuple[np.ndarray, np.nd
     count = np.asarray(tasks.count, dtype=np.int64)
     if len(count) == 0 or n_pairs == 0:
         return time_s, lane
-    start = np.asarray(tasks.start, dtype=np.int64)
-    total = int(count.sum())
-    # pair rows of every task, task after task: start[i], start[i] + 1, ...
-    rows = np.repeat(start, count) + (
-        np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(count) - count, count)
-    )
+    rows = pair_rows(tasks.start, count)
     keep = (rows >= 0) & (rows < n_pairs)
     duration = np.asarray(tasks.t_end, np.float64) - np.asarray(tasks.t_start, np.float64)
     time_s[rows[keep]] = np.repeat(duration, count)[keep]

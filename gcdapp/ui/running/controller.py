@@ -13,7 +13,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 from gcdapp.core.engine import check_run
 from gcdapp.core.events import RunInfo, RunResult, RunSpec, TaskBatch
 from gcdapp.core.history import RunHistory, RunRecord
-from gcdapp.core.session import fingerprint as session_fingerprint
+from gcdapp.core.pairs import pairs_fingerprint
 from gcdapp.ui.running.coordinator import Job, RunCoordinator
 from gcdapp.ui.running.settings_panel import ModePanel
 from gcdapp.ui.pairs.editor import PairEditor
@@ -147,7 +147,7 @@ class RunController(QObject):
             self.chart.walls.set_speedup(record.run_id, self.history.speedup(record))
         # The table's gcd column shows the last run of the pairs it holds.
         if records:
-            current = session_fingerprint(self.editor.model.pairs())
+            current = pairs_fingerprint(self.editor.model.pairs())
             last = next((r for r in reversed(records) if r.fingerprint == current), None)
             if last is not None:
                 self.editor.apply_batch(last.result.tasks)
