@@ -35,6 +35,19 @@ def test_int64_digest_is_unchanged_in_every_memory_layout(pairs):
     assert pairs_fingerprint(doubled) == expected
 
 
+def test_the_in_place_digest_is_the_copying_one():
+    """(moved from test_session: session.fingerprint, the in-place variant, is
+    now pairs_fingerprint itself)"""
+    rng = np.random.default_rng(3)
+    for pairs in (
+        rng.integers(-(10**15), 10**15, size=(1000, 2), dtype=np.int64),
+        np.empty((0, 2), dtype=np.int64),
+        as_pairs([(2**80 + 3, 1), (2, 3)]),
+        rng.integers(0, 99, size=(10, 4), dtype=np.int64)[:, ::2],  # not contiguous
+    ):
+        assert pairs_fingerprint(pairs) == reference_fingerprint(pairs)
+
+
 def test_known_digests_stay_the_same():
     # digests written by earlier versions into session files
     assert pairs_fingerprint(np.array([[12, 18], [7, 5]], dtype=np.int64)) == "f2c7e6cec62123a5"
