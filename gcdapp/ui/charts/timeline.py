@@ -28,6 +28,7 @@ from PySide6.QtGui import QBrush, QColor, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QToolTip
 
 from gcdapp.core.events import RunInfo, RunResult, TaskBatch
+from gcdapp.core.growing import GrowingColumns, grown
 from gcdapp.ui.charts.live_range import LiveRange, nice_ceil
 from gcdapp.ui.charts.palette import apply_plot_palette, to_qcolor
 
@@ -37,44 +38,20 @@ BAR_HALF_HEIGHT = 0.38  # lanes sit at integer y; a bar spans y ± this
 MAX_TOOLTIP_PAIRS = 5
 
 
-def _grown(buf: np.ndarray, needed: int) -> np.ndarray:
-    """``buf`` or a copy at least twice as large that holds ``needed`` rows."""
-    if needed <= len(buf):
-        return buf
-    capacity = max(len(buf), 1)
-    while capacity < needed:
-        capacity *= 2
-    out = np.empty((capacity,) + buf.shape[1:], dtype=buf.dtype)
-    out[: len(buf)] = buf
-    return out
-
-
-class _Lane:
-    """One worker's tasks, kept sorted by start time."""
-
-    __slots__ = ("label", "t_start", "t_end", "task", "n")
+class _Lane(GrowingColumns):
+    """One worker's tasks, kept sorted by start time (``task`` indexes the
+    run's task columns)."""
 
     def __init__(self, label: str, capacity: int = 256):
+        super().__init__(capacity, t_start=np.float64, t_end=np.float64, task=np.int64)
         self.label = label
-        self.t_start = np.empty(capacity, dtype=np.float64)
-        self.t_end = np.empty(capacity, dtype=np.float64)
-        self.task = np.empty(capacity, dtype=np.int64)  # index into the run's task columns
-        self.n = 0
 
-    def append(self, t_start: np.ndarray, t_end: np.ndarray, task: np.ndarray) -> bool:
+    def add_bars(self, t_start: np.ndarray, t_end: np.ndarray, task: np.ndarray) -> bool:
         """Add bars; False when they had to be sorted in among earlier ones
         (which moves bars to new indices)."""
-        k = len(t_start)
-        if k == 0:
+        if len(t_start) == 0:
             return True
-        n = self.n
-        self.t_start = _grown(self.t_start, n + k)
-        self.t_end = _grown(self.t_end, n + k)
-        self.task = _grown(self.task, n + k)
-        self.t_start[n : n + k] = t_start
-        self.t_end[n : n + k] = t_end
-        self.task[n : n + k] = task
-        self.n = n + k
+        n = self.append(t_start=t_start, t_end=t_end, task=task)
         # A worker runs one task at a time, so its completions arrive in start
         # order; re-sort only in the unexpected case they did not.
         in_order = (n == 0 or t_start[0] >= self.t_start[n - 1]) and bool(
@@ -120,7 +97,7 @@ class _TaskBarsItem(pg.GraphicsObject):
         self._cache_key = None
         self._painted_merge = None
         chart = self._chart
-        self._extent = nice_ceil(1.5 * chart._t_max) if chart._n else 0.0
+        self._extent = nice_ceil(1.5 * chart._t_max) if chart._tasks.n else 0.0
         self.prepareGeometryChange()
         self.informViewBoundsChanged()
         self.update()
@@ -150,7 +127,7 @@ class _TaskBarsItem(pg.GraphicsObject):
     def dataBounds(self, ax, frac=1.0, orthoRange=None):
         chart = self._chart
         if ax == 0:
-            if chart._n == 0:
+            if chart._tasks.n == 0:
                 return None, None
             return 0.0, chart._t_max
         if not chart._lanes:
@@ -159,7 +136,7 @@ class _TaskBarsItem(pg.GraphicsObject):
 
     def boundingRect(self) -> QRectF:
         chart = self._chart
-        if chart._n == 0:
+        if chart._tasks.n == 0:
             return QRectF()
         x0 = min(0.0, chart._t_min)
         x1 = max(chart._t_max, self._extent)
@@ -227,7 +204,7 @@ class _TaskBarsItem(pg.GraphicsObject):
 
     def paint(self, p: QPainter, option, widget=None):
         chart = self._chart
-        if chart._n == 0:
+        if chart._tasks.n == 0:
             return
         px = self.pixelWidth()
         view = self.viewRect()
@@ -240,7 +217,7 @@ class _TaskBarsItem(pg.GraphicsObject):
         exposed = option.exposedRect if option is not None else None
         if exposed is not None and exposed.isValid():
             e0, e1 = max(x0, exposed.left() - px), min(x1, exposed.right() + px)
-        key = (chart._generation, chart._n, x0, x1, px, e0, e1)
+        key = (chart._generation, chart._tasks.n, x0, x1, px, e0, e1)
         if key != self._cache_key:
             self._cache = self._rects(x0, x1, px, (e0, e1))
             self._cache_key = key
@@ -327,13 +304,10 @@ class TimelineChart(pg.PlotWidget):
     # -- storage ----------------------------------------------------------
 
     def _reset_storage(self, n_tasks: int) -> None:
-        capacity = max(self.INITIAL_CAPACITY, int(n_tasks or 0))
-        self._start = np.empty(capacity, dtype=np.int64)
-        self._count = np.empty(capacity, dtype=np.int64)
-        self._t_start = np.empty(capacity, dtype=np.float64)
-        self._t_end = np.empty(capacity, dtype=np.float64)
-        self._lane = np.empty(capacity, dtype=np.int32)
-        self._n = 0
+        self._tasks = GrowingColumns(
+            max(self.INITIAL_CAPACITY, int(n_tasks or 0)),
+            start=np.int64, count=np.int64, t_start=np.float64, t_end=np.float64, lane=np.int32,
+        )
         self._t_min = 0.0
         self._t_max = 0.0
         self._lanes: list[_Lane] = []
@@ -344,11 +318,11 @@ class TimelineChart(pg.PlotWidget):
 
     def capacity(self) -> int:
         """Rows allocated in the task buffers (grows by doubling)."""
-        return len(self._start)
+        return self._tasks.capacity
 
     def task_count(self) -> int:
         """Number of task bars held."""
-        return self._n
+        return self._tasks.n
 
     def lane_labels(self) -> list[str]:
         """Worker labels, top lane first."""
@@ -373,11 +347,8 @@ class TimelineChart(pg.PlotWidget):
         needed = int(pair_index.max()) + 1
         if needed > len(self._gcd):
             size = max(needed, len(self._pairs), self._info.n_pairs if self._info else 0)
-            gcd_store = np.empty(size, dtype=self._gcd.dtype)  # (read only where known)
-            gcd_store[: len(self._gcd)] = self._gcd
-            known = np.zeros(size, dtype=bool)
-            known[: len(self._gcd_known)] = self._gcd_known
-            self._gcd, self._gcd_known = gcd_store, known
+            self._gcd = grown(self._gcd, size)  # (read only where known)
+            self._gcd_known = grown(self._gcd_known, size, fill=False)
         if gcd.dtype == object and self._gcd.dtype != object:
             self._gcd = self._gcd.astype(object)
         lo = int(pair_index[0])
@@ -446,20 +417,11 @@ class TimelineChart(pg.PlotWidget):
             self._store_gcds(np.asarray(batch.pair_index), np.asarray(batch.gcd))
         if k == 0:
             return
-        n = self._n
-        self._start = _grown(self._start, n + k)
-        self._count = _grown(self._count, n + k)
-        self._t_start = _grown(self._t_start, n + k)
-        self._t_end = _grown(self._t_end, n + k)
-        self._lane = _grown(self._lane, n + k)
         lanes = lane_map[np.asarray(batch.lane)]
-        self._start[n : n + k] = batch.start
-        self._count[n : n + k] = batch.count
-        self._t_start[n : n + k] = batch.t_start
-        self._t_end[n : n + k] = batch.t_end
-        self._lane[n : n + k] = lanes
-        self._n = n + k
-        ts, te = self._t_start[n : n + k], self._t_end[n : n + k]
+        tasks = self._tasks
+        n = tasks.append(start=batch.start, count=batch.count, t_start=batch.t_start,
+                         t_end=batch.t_end, lane=lanes)
+        ts, te = tasks.t_start[n : n + k], tasks.t_end[n : n + k]
         batch_t0, batch_t1 = float(ts.min()), float(te.max())
         if n == 0:
             self._t_min, self._t_max = batch_t0, batch_t1
@@ -474,7 +436,7 @@ class TimelineChart(pg.PlotWidget):
         in_order = True
         for chunk in np.split(order, cuts):
             lane = self._lanes[int(lanes[chunk[0]])]
-            in_order &= lane.append(ts[chunk], te[chunk], chunk + n)
+            in_order &= lane.add_bars(ts[chunk], te[chunk], chunk + n)
         self._live.extend(x=self._t_max)
         if in_order and n and len(self._lanes) == n_lanes_before:
             self._bars.bars_added(batch_t0, batch_t1)
@@ -530,8 +492,9 @@ class TimelineChart(pg.PlotWidget):
     # -- internals --------------------------------------------------------
 
     def _task_info(self, task: int) -> dict:
-        start = int(self._start[task])
-        count = int(self._count[task])
+        tasks = self._tasks
+        start = int(tasks.start[task])
+        count = int(tasks.count[task])
         shown = range(start, start + min(count, MAX_TOOLTIP_PAIRS))
         pairs: list[tuple[int, int]] = []
         gcds: list[int | None] = []
@@ -541,7 +504,7 @@ class TimelineChart(pg.PlotWidget):
                 pairs.append((int(a), int(b)))
             known = j < len(self._gcd_known) and bool(self._gcd_known[j])
             gcds.append(int(self._gcd[j]) if known else None)
-        t0, t1 = float(self._t_start[task]), float(self._t_end[task])
+        t0, t1 = float(tasks.t_start[task]), float(tasks.t_end[task])
         return {
             "task_index": task,
             "pair_index_start": start,
@@ -549,7 +512,7 @@ class TimelineChart(pg.PlotWidget):
             "pairs": pairs,
             "gcd": gcds[: len(pairs)] if pairs else gcds,
             "duration_s": t1 - t0,
-            "worker": self._lanes[int(self._lane[task])].label,
+            "worker": self._lanes[int(tasks.lane[task])].label,
             "t_start": t0,
             "t_end": t1,
         }
@@ -619,7 +582,7 @@ class TimelineChart(pg.PlotWidget):
 
     def _on_mouse_moved(self, scene_pos: QPointF) -> None:
         vb = self.getPlotItem().getViewBox()
-        if self._n == 0 or not vb.sceneBoundingRect().contains(scene_pos):
+        if self._tasks.n == 0 or not vb.sceneBoundingRect().contains(scene_pos):
             self._hide_hover()
             return
         point = vb.mapSceneToView(scene_pos)
