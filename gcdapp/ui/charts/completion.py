@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent
 
 from gcdapp.core.events import RunResult, TaskBatch
 from gcdapp.core.growing import GrowingColumns
+from gcdapp.ui.charts.base import PlotChart
 from gcdapp.ui.charts.live_range import LiveRange
-from gcdapp.ui.charts.palette import apply_plot_palette, to_qcolor
+from gcdapp.ui.charts.palette import to_qcolor
 
 __all__ = ["CompletionChart"]
 
@@ -83,23 +83,16 @@ class _RunCurve(GrowingColumns):
         self.curve.setData(x=self.t[: self.n], y=self.done[: self.n])
 
 
-class CompletionChart(pg.PlotWidget):
+class CompletionChart(PlotChart):
     """Pairs completed against time since run start, a curve per run."""
 
+    ACCESSIBLE_NAME = "Completion curves"
+    X_LABEL = "time since run start (s)"
+    Y_LABEL = "pairs completed"
     #: The x range a run starts with at least (s); it grows in steps from there.
     LIVE_INITIAL_SPAN_S = 1.0
 
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        # PlotWidget copies PlotItem.clear onto the instance, which would
-        # shadow this class's clear(); drop the copy.
-        del self.clear
-        self.setAccessibleName("Completion curves")
-        self.setAntialiasing(False)
-        item = self.getPlotItem()
-        item.setLabel("bottom", "time since run start (s)")
-        item.setLabel("left", "pairs completed")
-        item.setMenuEnabled(False)  # (its log/FFT modes would not suit these items)
+    def _build(self, item: pg.PlotItem) -> None:
         self._legend = item.addLegend(offset=(8, 8), labelTextSize="8pt", verSpacing=-6)
         # The plot applies these to every curve it adds (PlotItem.addItem
         # overrides a curve's own settings with the plot's).
@@ -110,7 +103,6 @@ class CompletionChart(pg.PlotWidget):
         self._runs: dict[int, _RunCurve] = {}
         self._live = LiveRange(vb, axes=(0, 1), padding=0.02)
         self._live_run: int | None = None
-        self._apply_palette()
 
     # -- public API -------------------------------------------------------
 
@@ -220,15 +212,3 @@ class CompletionChart(pg.PlotWidget):
         label = self._legend.getLabel(run.curve)
         if label is not None:
             label.setText(label.text, color=self._foreground.name())
-
-    def _apply_palette(self) -> None:
-        _, self._foreground = apply_plot_palette(self)
-
-    def _alive(self) -> bool:
-        """Set up, and not yet closed (PlotWidget.close() drops the plot item)."""
-        return hasattr(self, "_runs") and self.getPlotItem() is not None
-
-    def changeEvent(self, event) -> None:
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.PaletteChange and self._alive():
-            self._apply_palette()

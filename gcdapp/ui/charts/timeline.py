@@ -23,14 +23,15 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 import shiboken6
-from PySide6.QtCore import QEvent, QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFontMetrics, QPainter, QPen
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QToolTip
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem
 
 from gcdapp.core.events import RunInfo, RunResult, TaskBatch
 from gcdapp.core.growing import GrowingColumns, grown
+from gcdapp.ui.charts.base import PlotChart
 from gcdapp.ui.charts.live_range import LiveRange, nice_ceil
-from gcdapp.ui.charts.palette import apply_plot_palette, to_qcolor
+from gcdapp.ui.charts.palette import to_qcolor
 
 __all__ = ["TimelineChart", "format_task_tooltip"]
 
@@ -258,24 +259,22 @@ def format_task_tooltip(info: dict) -> str:
     return "\n".join(lines)
 
 
-class TimelineChart(pg.PlotWidget):
+class TimelineChart(PlotChart):
     """A lane per worker, a bar per completed task, for the current run."""
 
+    ACCESSIBLE_NAME = "Worker timeline"
+    X_LABEL = "time since run start (s)"
+    Y_LABEL = "worker"
+    GRID = (True, False)
     INITIAL_CAPACITY = 4096
     #: The x range a run starts with (s); it grows in steps from there.
     LIVE_INITIAL_SPAN_S = 1.0
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        # PlotWidget copies PlotItem.clear onto the instance, which would
-        # shadow this class's clear(); drop the copy.
-        del self.clear
-        self.setAccessibleName("Worker timeline")
-        self.setAntialiasing(False)
-        item = self.getPlotItem()
-        item.setLabel("bottom", "time since run start (s)")
-        item.setLabel("left", "worker")
-        item.setMenuEnabled(False)  # (its log/FFT modes would not suit these items)
+        self._update_lane_ticks()
+
+    def _build(self, item: pg.PlotItem) -> None:
         vb = item.getViewBox()
         vb.setMouseEnabled(x=True, y=False)
         vb.invertY(True)  # first worker on top
@@ -292,14 +291,11 @@ class TimelineChart(pg.PlotWidget):
         self._highlight.hide()
         item.addItem(self._highlight, ignoreBounds=True)
 
-        self._hover_text: str | None = None
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self._label = ""
         self._info: RunInfo | None = None
         self._reset_storage(0)
         self._pairs: np.ndarray = np.empty((0, 2), dtype=np.int64)
-        self._apply_palette()
-        self._update_lane_ticks()
 
     # -- storage ----------------------------------------------------------
 
@@ -485,10 +481,6 @@ class TimelineChart(pg.PlotWidget):
         info = self.bar_at(x, y, tolerance)
         return None if info is None else format_task_tooltip(info)
 
-    def hover_text(self) -> str | None:
-        """The tooltip text currently shown by hovering, if any."""
-        return self._hover_text
-
     # -- internals --------------------------------------------------------
 
     def _task_info(self, task: int) -> dict:
@@ -530,8 +522,7 @@ class TimelineChart(pg.PlotWidget):
             parts.append(f"wall {result.wall_s:.3f} s")
             if result.status != "completed":
                 parts.append(result.status)
-        _, foreground = self._colors
-        self.getPlotItem().setTitle(" · ".join(parts), color=foreground.name(), size="9pt")
+        self.getPlotItem().setTitle(" · ".join(parts), color=self._foreground.name(), size="9pt")
 
     def _update_lane_ticks(self, keep_layout: bool = False) -> None:
         """Label the lanes, fit the y range and the axis width to them.
@@ -565,10 +556,8 @@ class TimelineChart(pg.PlotWidget):
             item.layout.activate()
 
     def _apply_palette(self) -> None:
-        self._colors = apply_plot_palette(self)
-        _, foreground = self._colors
-        self.getPlotItem().showGrid(x=True, y=False, alpha=0.18)
-        pen = QPen(foreground)
+        super()._apply_palette()
+        pen = QPen(self._foreground)
         pen.setCosmetic(True)
         pen.setWidthF(1.5)
         self._highlight.setPen(pen)
@@ -576,9 +565,8 @@ class TimelineChart(pg.PlotWidget):
             self._set_title()
 
     def _hide_hover(self) -> None:
-        self._hover_text = None
+        super()._hide_hover()
         self._highlight.hide()
-        QToolTip.hideText()
 
     def _on_mouse_moved(self, scene_pos: QPointF) -> None:
         vb = self.getPlotItem().getViewBox()
@@ -597,26 +585,7 @@ class TimelineChart(pg.PlotWidget):
             QRectF(info["t_start"], lane_no - BAR_HALF_HEIGHT, width, 2 * BAR_HALF_HEIGHT)
         )
         self._highlight.show()
-        text = format_task_tooltip(info)
-        if text != self._hover_text:
-            self._hover_text = text
-            view_pos = self.mapFromScene(scene_pos)
-            QToolTip.showText(self.viewport().mapToGlobal(view_pos), text, self)
+        self._show_hover(format_task_tooltip(info), scene_pos)
 
-    def leaveEvent(self, event) -> None:
-        self._hide_hover()
-        super().leaveEvent(event)
-
-    def resizeEvent(self, event) -> None:
-        super().resizeEvent(event)
-        if self._alive():
-            self._update_lane_ticks()
-
-    def _alive(self) -> bool:
-        """Set up, and not yet closed (PlotWidget.close() drops the plot item)."""
-        return hasattr(self, "_lanes") and self.getPlotItem() is not None
-
-    def changeEvent(self, event) -> None:
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.PaletteChange and self._alive():
-            self._apply_palette()
+    def _resized(self) -> None:
+        self._update_lane_ticks()
