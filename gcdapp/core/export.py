@@ -46,7 +46,7 @@ from pathlib import Path
 import numpy as np
 
 from gcdapp import __version__
-from gcdapp.core.atomic import atomic_write_text
+from gcdapp.core.atomic import atomic_write_bytes, atomic_write_text
 from gcdapp.core.events import RunResult, TaskBatch
 from gcdapp.core.history import RunHistory, RunRecord
 from gcdapp.core.task_rows import pair_rows
@@ -59,6 +59,7 @@ __all__ = [
     "pair_task_columns",
     "run_rows",
     "runs_to_json",
+    "write_atomic_bytes",
     "write_atomic_text",
     "write_results_csv",
     "write_run_results_csv",
@@ -104,15 +105,24 @@ def _reason(exc: BaseException) -> str:
     return str(exc) or type(exc).__name__
 
 
-def write_atomic_text(path: str | os.PathLike, text: str) -> None:
-    """``atomic_write_text``, with any failure raised as :class:`ExportError`."""
+def _write_atomically(path: str | os.PathLike, write, content) -> None:
     target = Path(path)
     if target.is_dir():
         raise ExportError(path, "it is a folder")
     try:
-        atomic_write_text(target, text)
+        write(target, content)
     except (OSError, ValueError) as exc:
         raise ExportError(path, _reason(exc)) from exc
+
+
+def write_atomic_text(path: str | os.PathLike, text: str) -> None:
+    """``atomic_write_text``, with any failure raised as :class:`ExportError`."""
+    _write_atomically(path, atomic_write_text, text)
+
+
+def write_atomic_bytes(path: str | os.PathLike, data: bytes) -> None:
+    """``atomic_write_bytes``, with any failure raised as :class:`ExportError`."""
+    _write_atomically(path, atomic_write_bytes, data)
 
 
 # -- results -------------------------------------------------------------------
