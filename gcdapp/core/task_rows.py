@@ -3,14 +3,15 @@
 A task covers the contiguous pairs ``start, start + 1, ..., start + count - 1``.
 :func:`pair_rows` lists the rows of every task, task after task, in one
 vectorised pass; the engine, the session reader, the results export and the
-pair table all expand tasks through it.
+pair table all expand tasks through it. :func:`as_block` tells when rows are
+one contiguous block, to write them through a slice instead of an index array.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["pair_rows"]
+__all__ = ["as_block", "pair_rows"]
 
 
 def pair_rows(start, count) -> np.ndarray:
@@ -36,3 +37,18 @@ def pair_rows(start, count) -> np.ndarray:
         return np.arange(start[0], start[0] + total, dtype=np.int64)
     offsets = np.cumsum(count) - count  # where each task's rows begin in the output
     return np.repeat(start - offsets, count) + np.arange(total, dtype=np.int64)
+
+
+def as_block(rows: np.ndarray) -> slice | None:
+    """``rows`` as a slice when they are ``lo, lo + 1, ..., hi`` (``lo >= 0``),
+    the usual shape of a batch's pair rows; else None. ``buf[as_block(rows)]``
+    then writes the same rows as ``buf[rows]``, without fancy indexing."""
+    n = len(rows)
+    if n == 0:
+        return slice(0, 0)
+    lo, hi = int(rows[0]), int(rows[-1])
+    if lo < 0 or hi - lo + 1 != n:  # (the cheap test first)
+        return None
+    if n > 1 and not bool((rows[1:] > rows[:-1]).all()):
+        return None
+    return slice(lo, hi + 1)

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gcdapp.core.task_rows import pair_rows
+from gcdapp.core.task_rows import as_block, pair_rows
 
 
 def reference_rows(start, count) -> list[int]:
@@ -72,3 +72,26 @@ def test_accepts_lists_and_other_integer_dtypes():
 def test_mismatched_lengths_are_refused():
     with pytest.raises(ValueError, match="equal length"):
         pair_rows([0, 1], [1])
+
+
+@given(st.lists(st.integers(-3, 30), max_size=20))
+@settings(max_examples=300, deadline=None)
+def test_as_block_is_a_slice_exactly_for_contiguous_ascending_rows(row_list):
+    rows = np.array(row_list, dtype=np.int64)
+    block = as_block(rows)
+    contiguous = not row_list or (
+        row_list[0] >= 0 and row_list == list(range(row_list[0], row_list[0] + len(row_list)))
+    )
+    assert (block is not None) == contiguous
+    if block is not None:
+        assert np.arange(40)[block].tolist() == row_list  # the same rows as rows itself
+
+
+def test_as_block_examples():
+    assert as_block(np.arange(5, 9)) == slice(5, 9)
+    assert as_block(np.array([3])) == slice(3, 4)
+    assert as_block(np.empty(0, dtype=np.int64)) == slice(0, 0)
+    assert as_block(np.array([0, 2, 1, 3])) is None  # the right span, not in order
+    assert as_block(np.array([1, 1, 2])) is None
+    assert as_block(np.array([-1, 0, 1])) is None  # (a slice would wrap around)
+    assert as_block(pair_rows([0, 4, 9], [4, 5, 2])) == slice(0, 11)

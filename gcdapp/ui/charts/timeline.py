@@ -29,6 +29,7 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem
 
 from gcdapp.core.events import RunInfo, RunResult, TaskBatch
 from gcdapp.core.growing import GrowingColumns, grown
+from gcdapp.core.task_rows import as_block
 from gcdapp.ui.charts.base import PlotChart
 from gcdapp.ui.charts.live_range import LiveRange, nice_ceil
 from gcdapp.ui.charts.palette import to_qcolor
@@ -347,18 +348,10 @@ class TimelineChart(PlotChart):
             self._gcd_known = grown(self._gcd_known, size, fill=False)
         if gcd.dtype == object and self._gcd.dtype != object:
             self._gcd = self._gcd.astype(object)
-        lo = int(pair_index[0])
-        hi = lo + len(pair_index)
-        if (
-            needed == hi
-            and lo >= 0
-            and bool((pair_index[1:] > pair_index[:-1]).all())
-        ):  # one contiguous ascending block (the usual case): slices, no fancy indexing
-            self._gcd[lo:hi] = gcd
-            self._gcd_known[lo:hi] = True
-        else:
-            self._gcd[pair_index] = gcd
-            self._gcd_known[pair_index] = True
+        block = as_block(pair_index)  # (the usual case: a slice, no fancy indexing)
+        rows = pair_index if block is None else block
+        self._gcd[rows] = gcd
+        self._gcd_known[rows] = True
 
     # -- public API -------------------------------------------------------
 
