@@ -7,6 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from gcdapp.core.engine import run_pairs
+from gcdapp.core.events import RunSpec
 from gcdapp.core.task_rows import as_block, pair_rows
 
 
@@ -62,6 +64,18 @@ def test_contiguous_tasks_give_a_range_and_other_orders_do_not_lose_rows():
     assert pair_rows([5, 0], [0, 3]).tolist() == [0, 1, 2]
     # overlapping tasks repeat their rows
     assert pair_rows([0, 1], [3, 3]).tolist() == [0, 1, 2, 1, 2, 3]
+
+
+@pytest.mark.parametrize("mode", ["serial", "threads"])
+def test_agrees_with_the_rows_a_real_run_reports(mode):
+    rng = np.random.default_rng(11)
+    pairs = rng.integers(1, 10**6, size=(997, 2), dtype=np.int64)
+    result = run_pairs(pairs, RunSpec(mode=mode, kernel="euclid", workers=3, chunksize=7))
+    tasks = result.tasks
+    assert result.status == "completed" and len(tasks.start) == 143
+    rows = pair_rows(tasks.start, tasks.count)
+    assert rows.tolist() == np.asarray(tasks.pair_index).tolist()
+    assert sorted(rows.tolist()) == list(range(997))
 
 
 def test_accepts_lists_and_other_integer_dtypes():
