@@ -46,9 +46,10 @@ from pathlib import Path
 import numpy as np
 
 from gcdapp import __version__
-from gcdapp.core.atomic import atomic_write_text
+from gcdapp.core.atomic import atomic_write_bytes, atomic_write_text
 from gcdapp.core.events import RunResult, TaskBatch
 from gcdapp.core.history import RunHistory, RunRecord
+from gcdapp.core.task_rows import pair_rows
 
 __all__ = [
     "RESULT_FIELDS",
@@ -58,6 +59,7 @@ __all__ = [
     "pair_task_columns",
     "run_rows",
     "runs_to_json",
+    "write_atomic_bytes",
     "write_atomic_text",
     "write_results_csv",
     "write_run_results_csv",
@@ -103,15 +105,24 @@ def _reason(exc: BaseException) -> str:
     return str(exc) or type(exc).__name__
 
 
-def write_atomic_text(path: str | os.PathLike, text: str) -> None:
-    """``atomic_write_text``, with any failure raised as :class:`ExportError`."""
+def _write_atomically(path: str | os.PathLike, write, content) -> None:
     target = Path(path)
     if target.is_dir():
         raise ExportError(path, "it is a folder")
     try:
-        atomic_write_text(target, text)
+        write(target, content)
     except (OSError, ValueError) as exc:
         raise ExportError(path, _reason(exc)) from exc
+
+
+def write_atomic_text(path: str | os.PathLike, text: str) -> None:
+    """``atomic_write_text``, with any failure raised as :class:`ExportError`."""
+    _write_atomically(path, atomic_write_text, text)
+
+
+def write_atomic_bytes(path: str | os.PathLike, data: bytes) -> None:
+    """``atomic_write_bytes``, with any failure raised as :class:`ExportError`."""
+    _write_atomically(path, atomic_write_bytes, data)
 
 
 # -- results -------------------------------------------------------------------
@@ -211,12 +222,7 @@ def pair_task_columns(tasks: TaskBatch, n_pairs: int) -> tuple[np.ndarray, np.nd
     count = np.asarray(tasks.count, dtype=np.int64)
     if len(count) == 0 or n_pairs == 0:
         return time_s, lane
-    start = np.asarray(tasks.start, dtype=np.int64)
-    total = int(count.sum())
-    # pair rows of every task, task after task: start[i], start[i] + 1, ...
-    rows = np.repeat(start, count) + (
-        np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(count) - count, count)
-    )
+    rows = pair_rows(tasks.start, count)
     keep = (rows >= 0) & (rows < n_pairs)
     duration = np.asarray(tasks.t_end, np.float64) - np.asarray(tasks.t_start, np.float64)
     time_s[rows[keep]] = np.repeat(duration, count)[keep]

@@ -7,6 +7,7 @@ an ``object`` array of Python ints.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 
 import numpy as np
@@ -49,13 +50,19 @@ def pairs_to_list(pairs: np.ndarray) -> list[tuple[int, int]]:
 
 
 def pairs_fingerprint(pairs: np.ndarray) -> str:
-    """A short hash of the pair values, to tell whether two runs used the same pairs."""
-    import hashlib
+    """A short hash of the pair values, to tell whether two runs used the same
+    pairs (and the key of a pair set in session files).
 
+    An int64 array is hashed in place, without a copy when it is C-contiguous
+    (the usual case): ``hashlib`` releases the GIL while it reads a large
+    buffer, so a writer thread hashing 16 MB of pairs does not stall the GUI
+    thread. Object arrays (huge integers) hash the text of their values.
+    """
     digest = hashlib.blake2b(digest_size=8)
     digest.update(str(len(pairs)).encode())
     if pairs.dtype == np.int64:
-        digest.update(np.ascontiguousarray(pairs).tobytes())
+        flat = np.ascontiguousarray(pairs).reshape(-1)  # (a view when contiguous)
+        digest.update(memoryview(flat.view(np.uint8)))
     else:
         digest.update(repr(pairs.tolist()).encode())
     return digest.hexdigest()

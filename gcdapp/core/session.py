@@ -59,7 +59,6 @@ release the GIL, and it never feeds a huge string to ``json.dumps``.
 from __future__ import annotations
 
 import base64
-import hashlib
 import json
 import math
 import os
@@ -85,6 +84,7 @@ from gcdapp.core.files import (
 from gcdapp.core.events import RunInfo, RunResult, RunSpec, TaskBatch
 from gcdapp.core.history import RunRecord
 from gcdapp.core.pairs import pairs_fingerprint
+from gcdapp.core.task_rows import pair_rows
 
 FORMAT = "gcdapp-session"
 #: The format version this gcdapp writes, and the newest it reads.
@@ -197,7 +197,7 @@ def iter_session_chunks(session: Session) -> Iterator[bytes]:
         return f"\x00{nonce}:{len(arrays) - 1}"
 
     pair_sets = dict(session.pair_sets)
-    editor_key = fingerprint(session.pairs)
+    editor_key = pairs_fingerprint(session.pairs)
     pair_sets.setdefault(editor_key, session.pairs)
     for record in session.runs:
         if record.fingerprint not in pair_sets:
@@ -238,18 +238,6 @@ def iter_session_chunks(session: Session) -> Iterator[bytes]:
             yield part.encode("utf-8")
         else:
             yield from _array_chunks(arrays[int(part)])
-
-
-def fingerprint(pairs: np.ndarray) -> str:
-    """:func:`~gcdapp.core.pairs.pairs_fingerprint`, without its copy of an
-    int64 array: the hash reads the array in place and releases the GIL, so
-    a writer thread does not stall the GUI thread for a 16 MB copy."""
-    if pairs.dtype != np.int64 or not pairs.flags.c_contiguous:
-        return pairs_fingerprint(pairs)
-    digest = hashlib.blake2b(digest_size=8)
-    digest.update(str(len(pairs)).encode())
-    digest.update(memoryview(pairs.reshape(-1).view(np.uint8)))
-    return digest.hexdigest()
 
 
 def _encode_run(record: RunRecord, ref) -> dict[str, Any]:
@@ -601,7 +589,7 @@ class _Reader:
         for key in sets:
             here = f"pair_sets[{key!r}]"
             pairs = self.array(sets, key, "pair_sets", ("int64", "int"), (None, 2))
-            if fingerprint(pairs) != key:
+            if pairs_fingerprint(pairs) != key:
                 self.fail(here, "does not match its fingerprint: the file is corrupted")
             pair_sets[key] = pairs
         key = self.text(doc, "pairs", "")
@@ -697,11 +685,7 @@ class _Reader:
         total = int(count.sum())  # at most k * n: no overflow
         if total > n:  # the engine's tasks never overlap
             self.fail(f"{wt}.count", f"adds up to {total:,} pairs, but the run has {n:,}")
-        if total:
-            offsets = np.cumsum(count) - count
-            pair_index = np.repeat(start - offsets, count) + np.arange(total)
-        else:
-            pair_index = np.empty(0, dtype=np.int64)
+        pair_index = pair_rows(start, count)
         tasks = TaskBatch(
             start=start, count=count, t_start=t_start, t_end=t_end, lane=lane,
             lanes=tuple(lanes), pair_index=pair_index, gcd=results[pair_index],

@@ -24,6 +24,8 @@ from gcdapp.core.export import (
     pair_task_columns,
     run_rows,
     runs_to_json,
+    write_atomic_bytes,
+    write_atomic_text,
     write_results_csv,
     write_run_results_csv,
     write_runs_csv,
@@ -218,6 +220,33 @@ def test_a_missing_folder_or_a_folder_as_target_is_a_clear_error(tmp_path):
     with pytest.raises(ExportError, match="it is a folder"):
         write_runs_json(tmp_path / "folder.json", history)
     assert (tmp_path / "folder.json").is_dir()
+
+
+@pytest.mark.parametrize("write, content, read", [
+    (write_atomic_bytes, b"\x89PNG new", lambda p: p.read_bytes()),
+    (write_atomic_text, "new \u00e9 text\n", lambda p: p.read_text(encoding="utf-8")),
+])
+def test_the_atomic_writers_report_every_failure_as_an_export_error(
+    tmp_path, monkeypatch, write, content, read
+):
+    path = tmp_path / "out.bin"
+    write(path, content)
+    assert read(path) == content
+    (tmp_path / "folder").mkdir()
+    with pytest.raises(ExportError, match=r"Cannot write .*folder: it is a folder"):
+        write(tmp_path / "folder", content)
+    with pytest.raises(ExportError, match="No such file or directory"):
+        write(tmp_path / "missing" / "out.bin", content)
+
+    def full(_fd):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(atomic.os, "fsync", full)
+    with pytest.raises(ExportError) as caught:
+        write(path, content[:3])
+    assert caught.value.reason == os.strerror(errno.ENOSPC)
+    assert read(path) == content  # the old file stays
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["folder", "out.bin"]
 
 
 # -- runs --------------------------------------------------------------------------

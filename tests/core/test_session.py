@@ -115,17 +115,6 @@ def test_editor_pairs_other_than_the_runs_get_their_own_set(real_session):
     assert set(loaded.pair_sets) == {pairs_fingerprint(other), real_session.runs[0].fingerprint}
 
 
-def test_the_in_place_fingerprint_is_pairs_fingerprint():
-    rng = np.random.default_rng(3)
-    for pairs in (
-        rng.integers(-(10**15), 10**15, size=(1000, 2), dtype=np.int64),
-        np.empty((0, 2), dtype=np.int64),
-        as_pairs([(HUGE, 1), (2, 3)]),
-        rng.integers(0, 99, size=(10, 4), dtype=np.int64)[:, ::2],  # not contiguous
-    ):
-        assert session_mod.fingerprint(pairs) == pairs_fingerprint(pairs)
-
-
 def test_an_empty_session_and_the_autosave_marker_round_trip():
     marker = AutosaveMarker(clean_exit=False, pid=4321, session_path="/x/y.gcdapp.json",
                             modified=True)

@@ -10,19 +10,7 @@ import numpy as np
 
 from gcdapp.core.engine.failure import RunFailure
 from gcdapp.core.events import RunObserver, TaskBatch
-
-
-def pair_rows(start: np.ndarray, count: np.ndarray) -> np.ndarray:
-    """The index of every pair in tasks ``start[i] : start[i] + count[i]``,
-    task after task."""
-    total = int(count.sum())
-    if not total:
-        return np.empty(0, dtype=np.int64)
-    if len(start) == 1 or np.array_equal(start[1:], start[:-1] + count[:-1]):
-        # Tasks that follow each other (serial runs always do): a range.
-        return np.arange(start[0], start[0] + total, dtype=np.int64)
-    offsets = np.cumsum(count) - count
-    return np.repeat(start - offsets, count) + np.arange(total)
+from gcdapp.core.task_rows import pair_rows
 
 
 class TaskLog:

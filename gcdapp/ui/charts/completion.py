@@ -15,50 +15,36 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent
 
 from gcdapp.core.events import RunResult, TaskBatch
+from gcdapp.core.growing import GrowingColumns
+from gcdapp.ui.charts.base import PlotChart
 from gcdapp.ui.charts.live_range import LiveRange
-from gcdapp.ui.charts.palette import apply_plot_palette, to_qcolor
+from gcdapp.ui.charts.palette import to_qcolor
 
 __all__ = ["CompletionChart"]
 
 
-class _RunCurve:
-    """One run's curve and its buffers. Row 0 is always (0, 0)."""
+class _RunCurve(GrowingColumns):
+    """One run's curve and its ``(t, done)`` points. Row 0 is always (0, 0)."""
 
     INITIAL_CAPACITY = 1024
 
     def __init__(self, label: str, color, curve: pg.PlotDataItem):
+        super().__init__(self.INITIAL_CAPACITY, t=np.float64, done=np.float64)
         self.label = label
         self.color = color
         self.curve = curve
-        self.t = np.zeros(self.INITIAL_CAPACITY, dtype=np.float64)
-        self.done = np.zeros(self.INITIAL_CAPACITY, dtype=np.float64)
-        self.n = 1
-        self.finished = False
+        self.reset()
 
-    def _reserve(self, extra: int) -> None:
-        needed = self.n + extra
-        if needed <= len(self.t):
-            return
-        capacity = len(self.t)
-        while capacity < needed:
-            capacity *= 2
-        for name in ("t", "done"):
-            old = getattr(self, name)
-            new = np.empty(capacity, dtype=old.dtype)
-            new[: self.n] = old[: self.n]
-            setattr(self, name, new)
-
-    def append(self, t_end: np.ndarray, count: np.ndarray) -> None:
+    def add_tasks(self, t_end: np.ndarray, count: np.ndarray) -> None:
         k = len(t_end)
         if k == 0:
             return
         order = np.argsort(t_end, kind="stable")
         t = np.asarray(t_end, dtype=np.float64)[order]
         c = np.asarray(count, dtype=np.float64)[order]
-        self._reserve(k)
+        self.reserve(k)
         n = self.n
         if t[0] >= self.t[n - 1]:
             self.t[n : n + k] = t
@@ -77,16 +63,14 @@ class _RunCurve:
         self.n = n + k
 
     def reset(self) -> None:
-        self.n = 1
+        self.n = 0
+        self.append(t=0.0, done=0.0)
         self.finished = False
 
     def close_at(self, wall_s: float) -> None:
         """Hold the total until ``wall_s``, the end of the run."""
         if wall_s > self.t[self.n - 1]:
-            self._reserve(1)
-            self.t[self.n] = wall_s
-            self.done[self.n] = self.done[self.n - 1]
-            self.n += 1
+            self.append(t=wall_s, done=self.done[self.n - 1])
         self.finished = True
 
     def total(self) -> int:
@@ -99,23 +83,16 @@ class _RunCurve:
         self.curve.setData(x=self.t[: self.n], y=self.done[: self.n])
 
 
-class CompletionChart(pg.PlotWidget):
+class CompletionChart(PlotChart):
     """Pairs completed against time since run start, a curve per run."""
 
+    ACCESSIBLE_NAME = "Completion curves"
+    X_LABEL = "time since run start (s)"
+    Y_LABEL = "pairs completed"
     #: The x range a run starts with at least (s); it grows in steps from there.
     LIVE_INITIAL_SPAN_S = 1.0
 
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        # PlotWidget copies PlotItem.clear onto the instance, which would
-        # shadow this class's clear(); drop the copy.
-        del self.clear
-        self.setAccessibleName("Completion curves")
-        self.setAntialiasing(False)
-        item = self.getPlotItem()
-        item.setLabel("bottom", "time since run start (s)")
-        item.setLabel("left", "pairs completed")
-        item.setMenuEnabled(False)  # (its log/FFT modes would not suit these items)
+    def _build(self, item: pg.PlotItem) -> None:
         self._legend = item.addLegend(offset=(8, 8), labelTextSize="8pt", verSpacing=-6)
         # The plot applies these to every curve it adds (PlotItem.addItem
         # overrides a curve's own settings with the plot's).
@@ -126,7 +103,6 @@ class CompletionChart(pg.PlotWidget):
         self._runs: dict[int, _RunCurve] = {}
         self._live = LiveRange(vb, axes=(0, 1), padding=0.02)
         self._live_run: int | None = None
-        self._apply_palette()
 
     # -- public API -------------------------------------------------------
 
@@ -165,7 +141,7 @@ class CompletionChart(pg.PlotWidget):
         run = self._runs.get(run_id)
         if run is None or len(batch) == 0:
             return
-        run.append(batch.t_end, batch.count)
+        run.add_tasks(batch.t_end, batch.count)
         if run_id == self._live_run:
             # (first: a clipped-to-view curve then clips to the new range)
             self._live.extend(x=run.t_last(), y=run.total())
@@ -177,7 +153,7 @@ class CompletionChart(pg.PlotWidget):
         if run is None:
             return
         run.reset()
-        run.append(result.tasks.t_end, result.tasks.count)
+        run.add_tasks(result.tasks.t_end, result.tasks.count)
         run.close_at(result.wall_s)
         if result.status != "completed":
             self._legend.getLabel(run.curve).setText(
@@ -236,15 +212,3 @@ class CompletionChart(pg.PlotWidget):
         label = self._legend.getLabel(run.curve)
         if label is not None:
             label.setText(label.text, color=self._foreground.name())
-
-    def _apply_palette(self) -> None:
-        _, self._foreground = apply_plot_palette(self)
-
-    def _alive(self) -> bool:
-        """Set up, and not yet closed (PlotWidget.close() drops the plot item)."""
-        return hasattr(self, "_runs") and self.getPlotItem() is not None
-
-    def changeEvent(self, event) -> None:
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.PaletteChange and self._alive():
-            self._apply_palette()

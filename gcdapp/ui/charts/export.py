@@ -27,8 +27,8 @@ The timeline paints its bars with ``QPainter.drawRects``; Qt's SVG generator
 writes those as ``<rect>`` elements inside a transformed ``<g>``, which
 pyqtgraph keeps as they are, so the bars survive the SVG export.
 
-Files are written atomically (:mod:`gcdapp.core.atomic`); failures raise
-:class:`gcdapp.core.export.ExportError`.
+Files are written atomically (:func:`gcdapp.core.export.write_atomic_bytes`);
+failures raise :class:`gcdapp.core.export.ExportError`.
 """
 
 from __future__ import annotations
@@ -47,8 +47,7 @@ from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QEvent, QIODev
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import QGraphicsLayout
 
-from gcdapp.core.atomic import atomic_write_bytes
-from gcdapp.core.export import ExportError
+from gcdapp.core.export import ExportError, write_atomic_bytes
 
 __all__ = ["CHART_FORMATS", "export_plot", "plot_to_png", "plot_to_svg"]
 
@@ -228,10 +227,5 @@ def export_plot(plot, path: str | os.PathLike, *, width: int | None = None) -> P
             data = plot_to_svg(plot)
     except (ValueError, TypeError, RuntimeError) as exc:
         raise ExportError(target, str(exc) or type(exc).__name__) from exc
-    if target.is_dir():
-        raise ExportError(target, "it is a folder")
-    try:
-        atomic_write_bytes(target, data)
-    except OSError as exc:
-        raise ExportError(target, exc.strerror or str(exc)) from exc
+    write_atomic_bytes(target, data)
     return target

@@ -23,13 +23,16 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 import shiboken6
-from PySide6.QtCore import QEvent, QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFontMetrics, QPainter, QPen
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QToolTip
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem
 
 from gcdapp.core.events import RunInfo, RunResult, TaskBatch
+from gcdapp.core.growing import GrowingColumns, grown
+from gcdapp.core.task_rows import as_block
+from gcdapp.ui.charts.base import PlotChart
 from gcdapp.ui.charts.live_range import LiveRange, nice_ceil
-from gcdapp.ui.charts.palette import apply_plot_palette, to_qcolor
+from gcdapp.ui.charts.palette import to_qcolor
 
 __all__ = ["TimelineChart", "format_task_tooltip"]
 
@@ -37,44 +40,20 @@ BAR_HALF_HEIGHT = 0.38  # lanes sit at integer y; a bar spans y ± this
 MAX_TOOLTIP_PAIRS = 5
 
 
-def _grown(buf: np.ndarray, needed: int) -> np.ndarray:
-    """``buf`` or a copy at least twice as large that holds ``needed`` rows."""
-    if needed <= len(buf):
-        return buf
-    capacity = max(len(buf), 1)
-    while capacity < needed:
-        capacity *= 2
-    out = np.empty((capacity,) + buf.shape[1:], dtype=buf.dtype)
-    out[: len(buf)] = buf
-    return out
-
-
-class _Lane:
-    """One worker's tasks, kept sorted by start time."""
-
-    __slots__ = ("label", "t_start", "t_end", "task", "n")
+class _Lane(GrowingColumns):
+    """One worker's tasks, kept sorted by start time (``task`` indexes the
+    run's task columns)."""
 
     def __init__(self, label: str, capacity: int = 256):
+        super().__init__(capacity, t_start=np.float64, t_end=np.float64, task=np.int64)
         self.label = label
-        self.t_start = np.empty(capacity, dtype=np.float64)
-        self.t_end = np.empty(capacity, dtype=np.float64)
-        self.task = np.empty(capacity, dtype=np.int64)  # index into the run's task columns
-        self.n = 0
 
-    def append(self, t_start: np.ndarray, t_end: np.ndarray, task: np.ndarray) -> bool:
+    def add_bars(self, t_start: np.ndarray, t_end: np.ndarray, task: np.ndarray) -> bool:
         """Add bars; False when they had to be sorted in among earlier ones
         (which moves bars to new indices)."""
-        k = len(t_start)
-        if k == 0:
+        if len(t_start) == 0:
             return True
-        n = self.n
-        self.t_start = _grown(self.t_start, n + k)
-        self.t_end = _grown(self.t_end, n + k)
-        self.task = _grown(self.task, n + k)
-        self.t_start[n : n + k] = t_start
-        self.t_end[n : n + k] = t_end
-        self.task[n : n + k] = task
-        self.n = n + k
+        n = self.append(t_start=t_start, t_end=t_end, task=task)
         # A worker runs one task at a time, so its completions arrive in start
         # order; re-sort only in the unexpected case they did not.
         in_order = (n == 0 or t_start[0] >= self.t_start[n - 1]) and bool(
@@ -120,7 +99,7 @@ class _TaskBarsItem(pg.GraphicsObject):
         self._cache_key = None
         self._painted_merge = None
         chart = self._chart
-        self._extent = nice_ceil(1.5 * chart._t_max) if chart._n else 0.0
+        self._extent = nice_ceil(1.5 * chart._t_max) if chart._tasks.n else 0.0
         self.prepareGeometryChange()
         self.informViewBoundsChanged()
         self.update()
@@ -150,7 +129,7 @@ class _TaskBarsItem(pg.GraphicsObject):
     def dataBounds(self, ax, frac=1.0, orthoRange=None):
         chart = self._chart
         if ax == 0:
-            if chart._n == 0:
+            if chart._tasks.n == 0:
                 return None, None
             return 0.0, chart._t_max
         if not chart._lanes:
@@ -159,7 +138,7 @@ class _TaskBarsItem(pg.GraphicsObject):
 
     def boundingRect(self) -> QRectF:
         chart = self._chart
-        if chart._n == 0:
+        if chart._tasks.n == 0:
             return QRectF()
         x0 = min(0.0, chart._t_min)
         x1 = max(chart._t_max, self._extent)
@@ -227,7 +206,7 @@ class _TaskBarsItem(pg.GraphicsObject):
 
     def paint(self, p: QPainter, option, widget=None):
         chart = self._chart
-        if chart._n == 0:
+        if chart._tasks.n == 0:
             return
         px = self.pixelWidth()
         view = self.viewRect()
@@ -240,7 +219,7 @@ class _TaskBarsItem(pg.GraphicsObject):
         exposed = option.exposedRect if option is not None else None
         if exposed is not None and exposed.isValid():
             e0, e1 = max(x0, exposed.left() - px), min(x1, exposed.right() + px)
-        key = (chart._generation, chart._n, x0, x1, px, e0, e1)
+        key = (chart._generation, chart._tasks.n, x0, x1, px, e0, e1)
         if key != self._cache_key:
             self._cache = self._rects(x0, x1, px, (e0, e1))
             self._cache_key = key
@@ -281,24 +260,22 @@ def format_task_tooltip(info: dict) -> str:
     return "\n".join(lines)
 
 
-class TimelineChart(pg.PlotWidget):
+class TimelineChart(PlotChart):
     """A lane per worker, a bar per completed task, for the current run."""
 
+    ACCESSIBLE_NAME = "Worker timeline"
+    X_LABEL = "time since run start (s)"
+    Y_LABEL = "worker"
+    GRID = (True, False)
     INITIAL_CAPACITY = 4096
     #: The x range a run starts with (s); it grows in steps from there.
     LIVE_INITIAL_SPAN_S = 1.0
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        # PlotWidget copies PlotItem.clear onto the instance, which would
-        # shadow this class's clear(); drop the copy.
-        del self.clear
-        self.setAccessibleName("Worker timeline")
-        self.setAntialiasing(False)
-        item = self.getPlotItem()
-        item.setLabel("bottom", "time since run start (s)")
-        item.setLabel("left", "worker")
-        item.setMenuEnabled(False)  # (its log/FFT modes would not suit these items)
+        self._update_lane_ticks()
+
+    def _build(self, item: pg.PlotItem) -> None:
         vb = item.getViewBox()
         vb.setMouseEnabled(x=True, y=False)
         vb.invertY(True)  # first worker on top
@@ -315,25 +292,19 @@ class TimelineChart(pg.PlotWidget):
         self._highlight.hide()
         item.addItem(self._highlight, ignoreBounds=True)
 
-        self._hover_text: str | None = None
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self._label = ""
         self._info: RunInfo | None = None
         self._reset_storage(0)
         self._pairs: np.ndarray = np.empty((0, 2), dtype=np.int64)
-        self._apply_palette()
-        self._update_lane_ticks()
 
     # -- storage ----------------------------------------------------------
 
     def _reset_storage(self, n_tasks: int) -> None:
-        capacity = max(self.INITIAL_CAPACITY, int(n_tasks or 0))
-        self._start = np.empty(capacity, dtype=np.int64)
-        self._count = np.empty(capacity, dtype=np.int64)
-        self._t_start = np.empty(capacity, dtype=np.float64)
-        self._t_end = np.empty(capacity, dtype=np.float64)
-        self._lane = np.empty(capacity, dtype=np.int32)
-        self._n = 0
+        self._tasks = GrowingColumns(
+            max(self.INITIAL_CAPACITY, int(n_tasks or 0)),
+            start=np.int64, count=np.int64, t_start=np.float64, t_end=np.float64, lane=np.int32,
+        )
         self._t_min = 0.0
         self._t_max = 0.0
         self._lanes: list[_Lane] = []
@@ -344,11 +315,11 @@ class TimelineChart(pg.PlotWidget):
 
     def capacity(self) -> int:
         """Rows allocated in the task buffers (grows by doubling)."""
-        return len(self._start)
+        return self._tasks.capacity
 
     def task_count(self) -> int:
         """Number of task bars held."""
-        return self._n
+        return self._tasks.n
 
     def lane_labels(self) -> list[str]:
         """Worker labels, top lane first."""
@@ -373,25 +344,14 @@ class TimelineChart(pg.PlotWidget):
         needed = int(pair_index.max()) + 1
         if needed > len(self._gcd):
             size = max(needed, len(self._pairs), self._info.n_pairs if self._info else 0)
-            gcd_store = np.empty(size, dtype=self._gcd.dtype)  # (read only where known)
-            gcd_store[: len(self._gcd)] = self._gcd
-            known = np.zeros(size, dtype=bool)
-            known[: len(self._gcd_known)] = self._gcd_known
-            self._gcd, self._gcd_known = gcd_store, known
+            self._gcd = grown(self._gcd, size)  # (read only where known)
+            self._gcd_known = grown(self._gcd_known, size, fill=False)
         if gcd.dtype == object and self._gcd.dtype != object:
             self._gcd = self._gcd.astype(object)
-        lo = int(pair_index[0])
-        hi = lo + len(pair_index)
-        if (
-            needed == hi
-            and lo >= 0
-            and bool((pair_index[1:] > pair_index[:-1]).all())
-        ):  # one contiguous ascending block (the usual case): slices, no fancy indexing
-            self._gcd[lo:hi] = gcd
-            self._gcd_known[lo:hi] = True
-        else:
-            self._gcd[pair_index] = gcd
-            self._gcd_known[pair_index] = True
+        block = as_block(pair_index)  # (the usual case: a slice, no fancy indexing)
+        rows = pair_index if block is None else block
+        self._gcd[rows] = gcd
+        self._gcd_known[rows] = True
 
     # -- public API -------------------------------------------------------
 
@@ -446,20 +406,11 @@ class TimelineChart(pg.PlotWidget):
             self._store_gcds(np.asarray(batch.pair_index), np.asarray(batch.gcd))
         if k == 0:
             return
-        n = self._n
-        self._start = _grown(self._start, n + k)
-        self._count = _grown(self._count, n + k)
-        self._t_start = _grown(self._t_start, n + k)
-        self._t_end = _grown(self._t_end, n + k)
-        self._lane = _grown(self._lane, n + k)
         lanes = lane_map[np.asarray(batch.lane)]
-        self._start[n : n + k] = batch.start
-        self._count[n : n + k] = batch.count
-        self._t_start[n : n + k] = batch.t_start
-        self._t_end[n : n + k] = batch.t_end
-        self._lane[n : n + k] = lanes
-        self._n = n + k
-        ts, te = self._t_start[n : n + k], self._t_end[n : n + k]
+        tasks = self._tasks
+        n = tasks.append(start=batch.start, count=batch.count, t_start=batch.t_start,
+                         t_end=batch.t_end, lane=lanes)
+        ts, te = tasks.t_start[n : n + k], tasks.t_end[n : n + k]
         batch_t0, batch_t1 = float(ts.min()), float(te.max())
         if n == 0:
             self._t_min, self._t_max = batch_t0, batch_t1
@@ -474,7 +425,7 @@ class TimelineChart(pg.PlotWidget):
         in_order = True
         for chunk in np.split(order, cuts):
             lane = self._lanes[int(lanes[chunk[0]])]
-            in_order &= lane.append(ts[chunk], te[chunk], chunk + n)
+            in_order &= lane.add_bars(ts[chunk], te[chunk], chunk + n)
         self._live.extend(x=self._t_max)
         if in_order and n and len(self._lanes) == n_lanes_before:
             self._bars.bars_added(batch_t0, batch_t1)
@@ -523,15 +474,12 @@ class TimelineChart(pg.PlotWidget):
         info = self.bar_at(x, y, tolerance)
         return None if info is None else format_task_tooltip(info)
 
-    def hover_text(self) -> str | None:
-        """The tooltip text currently shown by hovering, if any."""
-        return self._hover_text
-
     # -- internals --------------------------------------------------------
 
     def _task_info(self, task: int) -> dict:
-        start = int(self._start[task])
-        count = int(self._count[task])
+        tasks = self._tasks
+        start = int(tasks.start[task])
+        count = int(tasks.count[task])
         shown = range(start, start + min(count, MAX_TOOLTIP_PAIRS))
         pairs: list[tuple[int, int]] = []
         gcds: list[int | None] = []
@@ -541,7 +489,7 @@ class TimelineChart(pg.PlotWidget):
                 pairs.append((int(a), int(b)))
             known = j < len(self._gcd_known) and bool(self._gcd_known[j])
             gcds.append(int(self._gcd[j]) if known else None)
-        t0, t1 = float(self._t_start[task]), float(self._t_end[task])
+        t0, t1 = float(tasks.t_start[task]), float(tasks.t_end[task])
         return {
             "task_index": task,
             "pair_index_start": start,
@@ -549,7 +497,7 @@ class TimelineChart(pg.PlotWidget):
             "pairs": pairs,
             "gcd": gcds[: len(pairs)] if pairs else gcds,
             "duration_s": t1 - t0,
-            "worker": self._lanes[int(self._lane[task])].label,
+            "worker": self._lanes[int(tasks.lane[task])].label,
             "t_start": t0,
             "t_end": t1,
         }
@@ -567,8 +515,7 @@ class TimelineChart(pg.PlotWidget):
             parts.append(f"wall {result.wall_s:.3f} s")
             if result.status != "completed":
                 parts.append(result.status)
-        _, foreground = self._colors
-        self.getPlotItem().setTitle(" · ".join(parts), color=foreground.name(), size="9pt")
+        self.getPlotItem().setTitle(" · ".join(parts), color=self._foreground.name(), size="9pt")
 
     def _update_lane_ticks(self, keep_layout: bool = False) -> None:
         """Label the lanes, fit the y range and the axis width to them.
@@ -602,10 +549,8 @@ class TimelineChart(pg.PlotWidget):
             item.layout.activate()
 
     def _apply_palette(self) -> None:
-        self._colors = apply_plot_palette(self)
-        _, foreground = self._colors
-        self.getPlotItem().showGrid(x=True, y=False, alpha=0.18)
-        pen = QPen(foreground)
+        super()._apply_palette()
+        pen = QPen(self._foreground)
         pen.setCosmetic(True)
         pen.setWidthF(1.5)
         self._highlight.setPen(pen)
@@ -613,13 +558,12 @@ class TimelineChart(pg.PlotWidget):
             self._set_title()
 
     def _hide_hover(self) -> None:
-        self._hover_text = None
+        super()._hide_hover()
         self._highlight.hide()
-        QToolTip.hideText()
 
     def _on_mouse_moved(self, scene_pos: QPointF) -> None:
         vb = self.getPlotItem().getViewBox()
-        if self._n == 0 or not vb.sceneBoundingRect().contains(scene_pos):
+        if self._tasks.n == 0 or not vb.sceneBoundingRect().contains(scene_pos):
             self._hide_hover()
             return
         point = vb.mapSceneToView(scene_pos)
@@ -634,26 +578,7 @@ class TimelineChart(pg.PlotWidget):
             QRectF(info["t_start"], lane_no - BAR_HALF_HEIGHT, width, 2 * BAR_HALF_HEIGHT)
         )
         self._highlight.show()
-        text = format_task_tooltip(info)
-        if text != self._hover_text:
-            self._hover_text = text
-            view_pos = self.mapFromScene(scene_pos)
-            QToolTip.showText(self.viewport().mapToGlobal(view_pos), text, self)
+        self._show_hover(format_task_tooltip(info), scene_pos)
 
-    def leaveEvent(self, event) -> None:
-        self._hide_hover()
-        super().leaveEvent(event)
-
-    def resizeEvent(self, event) -> None:
-        super().resizeEvent(event)
-        if self._alive():
-            self._update_lane_ticks()
-
-    def _alive(self) -> bool:
-        """Set up, and not yet closed (PlotWidget.close() drops the plot item)."""
-        return hasattr(self, "_lanes") and self.getPlotItem() is not None
-
-    def changeEvent(self, event) -> None:
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.PaletteChange and self._alive():
-            self._apply_palette()
+    def _resized(self) -> None:
+        self._update_lane_ticks()

@@ -10,11 +10,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QPointF
+from PySide6.QtCore import QPointF
 from PySide6.QtGui import QColor, QFontMetrics
-from PySide6.QtWidgets import QToolTip
 
-from gcdapp.ui.charts.palette import apply_plot_palette, to_qcolor
+from gcdapp.ui.charts.base import PlotChart
+from gcdapp.ui.charts.palette import to_qcolor
 
 __all__ = ["WallTimeChart", "format_speedup"]
 
@@ -38,32 +38,28 @@ class _Bar:
     text: pg.TextItem
 
 
-class WallTimeChart(pg.PlotWidget):
+class WallTimeChart(PlotChart):
     """A bar per run: wall time (s), labelled with the speedup over serial."""
+
+    ACCESSIBLE_NAME = "Wall times"
+    Y_LABEL = "wall time (s)"
+    GRID = (False, True)
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        # PlotWidget copies PlotItem.clear onto the instance, which would
-        # shadow this class's clear(); drop the copy.
-        del self.clear
-        self.setAccessibleName("Wall times")
-        self.setAntialiasing(False)
-        item = self.getPlotItem()
-        item.setLabel("left", "wall time (s)")
-        item.setMenuEnabled(False)
+        self._relayout()
+
+    def _build(self, item: pg.PlotItem) -> None:
         item.hideButtons()
         item.setMouseEnabled(x=False, y=False)
         item.getViewBox().enableAutoRange(x=False, y=False)
         self._bars: list[_Bar] = []
         self._tick_labels: list[str] = []
-        self._hover_text: str | None = None
         self._item = pg.BarGraphItem(
             x=np.empty(0), height=np.empty(0), width=BAR_WIDTH, pen=None
         )
         item.addItem(self._item)
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
-        self._apply_palette()
-        self._relayout()
 
     # -- public API -------------------------------------------------------
 
@@ -183,7 +179,7 @@ class WallTimeChart(pg.PlotWidget):
     def _on_mouse_moved(self, scene_pos: QPointF) -> None:
         vb = self.getPlotItem().getViewBox()
         if not self._bars or not vb.sceneBoundingRect().contains(scene_pos):
-            self._hover_text = None
+            self._hide_hover()
             return
         point = vb.mapSceneToView(scene_pos)
         i = int(np.floor(point.x() + 0.5))
@@ -192,42 +188,17 @@ class WallTimeChart(pg.PlotWidget):
             if 0 <= point.y() <= self._bars[i].wall_s:
                 bar = self._bars[i]
         if bar is None:
-            self._hover_text = None
-            QToolTip.hideText()
+            self._hide_hover()
             return
-        text = self.bar_tooltip(bar.run_id)
-        if text != self._hover_text:
-            self._hover_text = text
-            QToolTip.showText(self.viewport().mapToGlobal(self.mapFromScene(scene_pos)), text, self)
-
-    def hover_text(self) -> str | None:
-        """The tooltip text currently shown by hovering, if any."""
-        return self._hover_text
-
-    def leaveEvent(self, event) -> None:
-        self._hover_text = None
-        QToolTip.hideText()
-        super().leaveEvent(event)
+        self._show_hover(self.bar_tooltip(bar.run_id), scene_pos)
 
     def _apply_palette(self) -> None:
-        _, self._foreground = apply_plot_palette(self)
-        self.getPlotItem().showGrid(x=False, y=True, alpha=0.18)
-        for bar in getattr(self, "_bars", []):
+        super()._apply_palette()
+        for bar in self._bars:
             bar.text.setColor(self._foreground)
 
-    def _alive(self) -> bool:
-        """Set up, and not yet closed (PlotWidget.close() drops the plot item)."""
-        return hasattr(self, "_bars") and self.getPlotItem() is not None
-
-    def changeEvent(self, event) -> None:
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.PaletteChange and self._alive():
-            self._apply_palette()
-
-    def resizeEvent(self, event) -> None:
-        super().resizeEvent(event)
-        if self._alive():
-            self._update_ticks()
+    def _resized(self) -> None:
+        self._update_ticks()
 
 
 _ABBREVIATIONS = {"serial": "ser", "threads": "thr", "processes": "proc"}

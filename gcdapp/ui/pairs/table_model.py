@@ -41,6 +41,7 @@ from gcdapp.core.events import TaskBatch
 from gcdapp.core.kernels import DomainIssue, Kernel
 from gcdapp.core.parsing import MAX_DIGITS
 from gcdapp.core.workspace import PairsChange, Workspace, sorted_rows
+from gcdapp.core.task_rows import pair_rows
 
 COL_A, COL_B, COL_GCD, COL_TIME, COL_WORKER = range(5)
 COLUMNS = ("a", "b", "gcd", "time", "worker")
@@ -402,10 +403,7 @@ class PairTableModel(QAbstractTableModel):
                     self._worker[lo:hi] = w
                     first, last = min(first, lo), max(last, hi - 1)
             else:
-                total = int(count.sum())
-                rows = np.repeat(start, count) + (
-                    np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(count) - count, count)
-                )
+                rows = pair_rows(start, count)
                 keep = (rows >= 0) & (rows < n)
                 rows = rows[keep]
                 if len(rows):

@@ -13,7 +13,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 from gcdapp.core.engine import check_run
 from gcdapp.core.events import RunInfo, RunResult, RunSpec, TaskBatch
 from gcdapp.core.history import RunHistory, RunRecord
-from gcdapp.core.session import fingerprint as session_fingerprint
+from gcdapp.core.pairs import pairs_fingerprint
 from gcdapp.core.workspace import PairsChange, RunsChange, Workspace
 from gcdapp.ui.charts.palette import run_color
 from gcdapp.ui.charts.timing import TimingChart
@@ -149,7 +149,7 @@ class RunController(QObject):
             self.chart.walls.set_speedup(record.run_id, history.speedup(record))
         # The table's gcd column shows the last run of the pairs it holds.
         if records:
-            current = session_fingerprint(self.workspace.pairs)
+            current = pairs_fingerprint(self.workspace.pairs)
             last = next((r for r in reversed(records) if r.fingerprint == current), None)
             if last is not None:
                 self.editor.apply_batch(last.result.tasks)

@@ -1,18 +1,7 @@
 import numpy as np
 
-from gcdapp.core.engine.collection import Collector, pair_rows
+from gcdapp.core.engine.collection import Collector
 from gcdapp.core.events import NullObserver
-
-
-def _rows(start, count):
-    return pair_rows(np.array(start, dtype=np.int64), np.array(count, dtype=np.int64)).tolist()
-
-
-def test_pair_rows_of_tasks_in_order_and_out_of_order():
-    assert _rows([0, 3, 6], [3, 3, 1]) == [0, 1, 2, 3, 4, 5, 6]
-    assert _rows([6, 0, 3], [1, 3, 2]) == [6, 0, 1, 2, 3, 4]
-    assert _rows([5], [0]) == [] and _rows([], []) == []
-    assert _rows([4, 9], [0, 2]) == [9, 10]
 
 
 class _Batches(NullObserver):
