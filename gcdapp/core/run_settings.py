@@ -1,0 +1,321 @@
+"""Every run setting, described once.
+
+A :class:`Setting` names one knob of a run and says its type, default,
+limits, label, tooltip and which backends use it. Everything that handles
+run settings is derived from :data:`SETTINGS`:
+
+- validation (:func:`check_settings`, called by the engine's ``check_run``);
+- the settings panel's widgets (``gcdapp.ui.running.settings_panel``);
+- the QSettings keys and values (``gcdapp.ui.document.preferences``);
+- session reading and writing (``gcdapp.core.session``);
+- the command line's flags (``gcdapp.cli.main``).
+
+Adding a setting is one entry here, a field on :class:`RunSpec` (or
+:class:`RunSettings` for one that is not the engine's), and the code that
+uses it.
+
+Values: a *choice* is a string (or None for "the backend's default"); a
+*count* is an int within ``[low, high]``, or the setting's ``auto`` value
+(``None`` or ``"auto"``) when it has one. Text forms (command line,
+QSettings) are ``"auto"`` or decimal digits; JSON forms (sessions) are the
+value itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, fields, replace
+from typing import Any, Literal
+
+from gcdapp.core.events import RunSpec
+
+AUTO = "auto"
+_NO_AUTO = object()
+
+#: Most workers a run may ask for, whatever the backend.
+MAX_WORKERS = 256
+#: Most pairs per task.
+MAX_CHUNKSIZE = 1_000_000
+#: Most runs in a row with the same settings.
+MAX_REPEATS = 100
+
+
+@dataclass(frozen=True)
+class Option:
+    """One choice of a choice setting, as a list shows it."""
+
+    value: str
+    title: str
+    tooltip: str = ""
+    unavailable: str | None = None  # why it cannot be chosen here
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One run setting. See the module docstring."""
+
+    name: str
+    kind: Literal["choice", "count"]
+    default: Any
+    label: str  # with a mnemonic: "&Workers"
+    tooltip: str
+    low: int = 1
+    high: int | None = None
+    #: the value that means "automatic" (None or "auto"); none when _NO_AUTO
+    auto: Any = _NO_AUTO
+    #: which backends use it, from their capabilities; None: every backend
+    uses: Callable[[Any], bool] | None = None
+    #: the choices, given the capabilities of the chosen mode's backend
+    options: Callable[[Any], list[Option]] | None = None
+    #: None for a value meaning "the backend's default" (choices only)
+    optional: bool = False
+    #: on :class:`RunSpec` (the engine's) or only on :class:`RunSettings`
+    in_spec: bool = True
+    cli_flag: str = ""  # default: --name with dashes
+    metavar: str | None = None
+    #: the command line takes a comma-separated list (one run per value)
+    cli_many: bool = False
+
+    @property
+    def title(self) -> str:
+        """The label without its mnemonic: "Workers"."""
+        return self.label.replace("&", "")
+
+    @property
+    def flag(self) -> str:
+        return self.cli_flag or "--" + self.name.replace("_", "-")
+
+    @property
+    def has_auto(self) -> bool:
+        return self.auto is not _NO_AUTO
+
+    def used_by(self, capabilities) -> bool:
+        """Whether a backend with ``capabilities`` uses this setting."""
+        return self.uses is None or bool(self.uses(capabilities))
+
+    def limits_text(self) -> str:
+        """``"1–256"``, ``"auto or 1–1,000,000"``."""
+        span = f"{self.low:,}–{self.high:,}"
+        return f"{AUTO} or {span}" if self.has_auto else span
+
+    # -- checking ------------------------------------------------------------
+    def problem(self, value: Any) -> str | None:
+        """Why ``value`` is not acceptable for this setting, or None."""
+        if self.kind == "choice":
+            if value is None and self.optional:
+                return None
+            if not isinstance(value, str) or not value:
+                return f"{self.title.lower()} must be a name, got {value!r}"
+            return None
+        if self.has_auto and value == self.auto:
+            return None
+        if type(value) is not int or not self.low <= value <= self.high:
+            either = f"{AUTO!r} or " if self.auto == AUTO else ""
+            return (f"{self.title.lower()} must be {either}between {self.low:,} and "
+                    f"{self.high:,}, got {value!r}")
+        return None
+
+    def check(self, value: Any) -> Any:
+        """``value``, or ValueError saying why it is not acceptable."""
+        reason = self.problem(value)
+        if reason is not None:
+            raise ValueError(reason)
+        return value
+
+    # -- text (command line, QSettings) ---------------------------------------
+    def to_text(self, value: Any) -> str:
+        if value is None or (self.has_auto and value == self.auto):
+            return AUTO if self.has_auto else ""
+        return str(value)
+
+    def from_text(self, text: str) -> Any:
+        """The value written as ``text``; ValueError with the reason."""
+        text = str(text).strip()
+        if self.kind == "choice":
+            return None if not text and self.optional else self.check(text)
+        if self.has_auto and text.lower() == AUTO:
+            return self.auto
+        try:
+            number = int(text)
+        except ValueError:
+            raise ValueError(f"{text!r} is not {self.limits_text()}") from None
+        if self.has_auto and number == 0:  # how the settings panel writes auto
+            return self.auto
+        return self.check(number)
+
+    # -- JSON (sessions) ------------------------------------------------------
+    def to_json(self, value: Any) -> Any:
+        if self.has_auto and value == self.auto:
+            return self.auto
+        return value
+
+    def from_json(self, value: Any) -> Any:
+        """The value a session stored; ValueError with the reason."""
+        if self.kind == "count" and type(value) is not int and not (
+            self.has_auto and value == self.auto
+        ):
+            raise ValueError(
+                f"should be {self._json_kinds()}, not {type(value).__name__}"
+            )
+        try:
+            return self.check(value)
+        except ValueError:
+            raise ValueError(f"should be {self._json_kinds()}, not {value!r}") from None
+
+    def _json_kinds(self) -> str:
+        if self.kind == "choice":
+            return "a name or null" if self.optional else "a name"
+        auto = {None: "null or ", AUTO: '"auto" or '}.get(self.auto, "") if self.has_auto else ""
+        return f"{auto}a whole number from {self.low:,} to {self.high:,}"
+
+
+# -- the choices -----------------------------------------------------------------
+
+def _mode_options(_capabilities=None) -> list[Option]:
+    from gcdapp.core.backends import registry
+
+    out = []
+    for name in registry.names():
+        backend = registry.get(name)
+        out.append(Option(name, backend.title, backend.description,
+                          backend.capabilities.unavailable_reason))
+    return out
+
+
+def _kernel_options(_capabilities=None) -> list[Option]:
+    from gcdapp.core.kernels import KERNELS
+
+    return [Option(k.name, k.title, k.description) for k in KERNELS.values()]
+
+
+START_METHOD_HELP = {
+    "forkserver": "Workers fork from a small server process started once: safe with threads, quick.",
+    "spawn": "Each worker starts a fresh interpreter: safe everywhere, slowest to start.",
+    "fork": "Workers are forked from this process. Unsafe while threads run (Qt's do): may deadlock.",
+}
+
+
+def _start_method_options(capabilities) -> list[Option]:
+    methods = tuple(getattr(capabilities, "start_methods", ()) or ())
+    return [Option(m, m, START_METHOD_HELP.get(m, m)) for m in methods]
+
+
+def _takes_workers(capabilities) -> bool:
+    return getattr(capabilities, "max_workers", None) != 1
+
+
+def _takes_start_method(capabilities) -> bool:
+    return bool(getattr(capabilities, "start_methods", ()))
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "mode", "choice", "processes", "&Mode", "How the pairs are computed.",
+        options=_mode_options, metavar="MODES", cli_many=True,
+    ),
+    Setting(
+        "workers", "count", None, "&Workers",
+        "Worker threads or processes; auto: this machine's usable cores.",
+        low=1, high=MAX_WORKERS, auto=None, uses=_takes_workers, metavar="N|auto",
+    ),
+    Setting(
+        "kernel", "choice", "bruteforce", "&Kernel", "The gcd implementation each task runs.",
+        options=_kernel_options, metavar="NAME",
+    ),
+    Setting(
+        "chunksize", "count", AUTO, "C&hunk size",
+        "Pairs per task. 'auto' batches cheap work and splits heavy work finely; "
+        "1 is the seed's pool.map.",
+        low=1, high=MAX_CHUNKSIZE, auto=AUTO, metavar="N|auto",
+    ),
+    Setting(
+        "start_method", "choice", None, "&Start method",
+        "How worker processes start; empty: the backend's safe default.",
+        options=_start_method_options, optional=True, uses=_takes_start_method,
+        metavar="METHOD",
+    ),
+    Setting(
+        "repeats", "count", 1, "R&epeats",
+        "Runs in a row with the same settings; reports give median, min and max.",
+        low=1, high=MAX_REPEATS, in_spec=False, cli_flag="--repeat", metavar="R",
+    ),
+)
+
+BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
+
+
+def setting(name: str) -> Setting:
+    return BY_NAME[name]
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """Every setting's value: the engine's :class:`RunSpec` plus the rest.
+
+    ``spec`` keeps ``workers`` and ``start_method`` even for modes that
+    ignore them, so that switching back finds them again; :meth:`run_spec`
+    gives the spec a run gets."""
+
+    spec: RunSpec = RunSpec()
+    repeats: int = 1
+
+    def get(self, name: str) -> Any:
+        return getattr(self.spec if BY_NAME[name].in_spec else self, name)
+
+    def with_values(self, **values: Any) -> RunSettings:
+        spec_values = {k: v for k, v in values.items() if BY_NAME[k].in_spec}
+        own = {k: v for k, v in values.items() if not BY_NAME[k].in_spec}
+        return replace(self, spec=replace(self.spec, **spec_values), **own)
+
+    @classmethod
+    def from_values(cls, values: dict[str, Any]) -> RunSettings:
+        """Settings from ``{name: value}``; missing names take the default."""
+        return cls().with_values(**{s.name: values.get(s.name, s.default) for s in SETTINGS})
+
+    def values(self) -> dict[str, Any]:
+        return {s.name: self.get(s.name) for s in SETTINGS}
+
+    def run_spec(self, capabilities=None) -> RunSpec:
+        """The spec to run: settings the mode's backend does not use are
+        left at their default, so a run's spec says only what it uses."""
+        if capabilities is None:
+            from gcdapp.core.backends import registry
+
+            capabilities = registry.get(self.spec.mode).capabilities
+        unused = {s.name: s.default for s in SETTINGS
+                  if s.in_spec and not s.used_by(capabilities)}
+        return replace(self.spec, **unused)
+
+
+def check_settings(spec: RunSpec, capabilities=None) -> list[str]:
+    """Every reason ``spec``'s values are not acceptable (range and type).
+
+    With ``capabilities`` (of ``spec.mode``'s backend), choices are also
+    checked against what that backend offers."""
+    problems = []
+    for s in SETTINGS:
+        if not s.in_spec:
+            continue
+        value = getattr(spec, s.name)
+        reason = s.problem(value)
+        if reason is not None:
+            problems.append(reason)
+        # Modes and kernels are names in registries that give their own
+        # "unknown ..." messages; the backend's own choices are checked here.
+        elif (capabilities is not None and s.options is not None and value is not None
+              and s.name not in ("mode", "kernel") and s.used_by(capabilities)):
+            offered = [o.value for o in s.options(capabilities)]
+            if value not in offered:
+                problems.append(
+                    f"{s.title.lower()} {value!r} is not available here; "
+                    f"choose one of {', '.join(offered)}"
+                )
+    return problems
+
+
+def spec_field_names() -> set[str]:
+    return {f.name for f in fields(RunSpec)}
+
+
+def names(settings: Iterable[Setting] = SETTINGS) -> list[str]:
+    return [s.name for s in settings]
