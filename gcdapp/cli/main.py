@@ -7,26 +7,13 @@ import multiprocessing
 import sys
 
 from gcdapp import __version__
-from gcdapp.core import backends
-from gcdapp.core.kernels import KERNELS
+from gcdapp.cli.settings_flags import add_setting_flags
 from gcdapp.core.presets import PRESETS
 
 EXIT_OK = 0
 EXIT_RUN_FAILED = 1
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130
-
-
-def _chunksize(text: str):
-    if text == "auto":
-        return "auto"
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not 'auto' or a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"chunk size must be ≥ 1, got {value}")
-    return value
 
 
 def _positive(text: str) -> int:
@@ -37,23 +24,6 @@ def _positive(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be ≥ 1, got {value}")
     return value
-
-
-def _modes(text: str) -> list[str]:
-    modes = [m.strip() for m in text.split(",") if m.strip()]
-    known = backends.names()
-    unknown = [m for m in modes if m not in known]
-    if unknown or not modes:
-        raise argparse.ArgumentTypeError(
-            f"unknown mode {', '.join(unknown) or text!r}; choose from {', '.join(known)}"
-        )
-    return list(dict.fromkeys(modes))
-
-
-def _start_methods() -> list[str]:
-    """The start methods of every mode that takes one."""
-    every = (backends.get(name).capabilities.start_methods for name in backends.names())
-    return list(dict.fromkeys(method for methods in every for method in methods))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -80,18 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="digits per generated integer (default 7)")
     run.add_argument("--seed", type=int, default=0, metavar="S",
                      help="random seed for --generate (default 0)")
-    run.add_argument("--mode", type=_modes, default=["processes"], metavar="MODES",
-                     help=f"comma-separated modes: {', '.join(backends.names())} (default processes)")
-    run.add_argument("--workers", type=_positive, default=None, metavar="N",
-                     help="worker threads or processes (default: usable cores)")
-    run.add_argument("--kernel", choices=list(KERNELS), default="bruteforce",
-                     help="gcd implementation (default bruteforce)")
-    run.add_argument("--chunksize", type=_chunksize, default="auto", metavar="N|auto",
-                     help="pairs per task; 1 is the seed's pool.map (default auto)")
-    run.add_argument("--start-method", choices=_start_methods(), default=None,
-                     help="how worker processes start (default forkserver where available, else spawn)")
-    run.add_argument("--repeat", type=_positive, default=1, metavar="R",
-                     help="runs per mode; the report gives median, min and max (default 1)")
+    add_setting_flags(run)
     run.add_argument("--json", metavar="PATH|-", default=None,
                      help="also write the measurements as JSON to PATH, or '-' for standard output")
     run.add_argument("--quiet", "-q", action="store_true", help="no progress on standard error")

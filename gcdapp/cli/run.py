@@ -11,6 +11,7 @@ import numpy as np
 
 from gcdapp.cli.main import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_OK, EXIT_RUN_FAILED
 from gcdapp.cli.report import format_table, mode_record
+from gcdapp.cli.settings_flags import specs_from_args
 from gcdapp.core.atomic import atomic_write_text
 from gcdapp.core import backends
 from gcdapp.core.engine import Run, check_run
@@ -111,16 +112,7 @@ def run_command(args) -> int:
             print(f"gcdapp-cli: {line}", file=sys.stderr)
         return EXIT_BAD_INPUT
 
-    specs = [
-        RunSpec(
-            mode=mode,
-            kernel=args.kernel,
-            workers=args.workers,
-            chunksize=args.chunksize,
-            start_method=args.start_method,
-        )
-        for mode in args.mode
-    ]
+    specs = specs_from_args(args)
     problems = [f"{spec.mode}: {p}" for spec in specs for p in check_run(pairs, spec)]
     if problems:
         for problem in dict.fromkeys(problems):
@@ -132,8 +124,8 @@ def run_command(args) -> int:
     show_progress = not args.quiet and sys.stderr.isatty()
     all_runs = [ModeRuns(spec) for spec in specs]
     for mode_runs in all_runs:
-        for repeat in range(args.repeat):
-            label = f"{mode_runs.spec.mode} {repeat + 1}/{args.repeat}"
+        for repeat in range(args.repeats):
+            label = f"{mode_runs.spec.mode} {repeat + 1}/{args.repeats}"
             run = Run(pairs, mode_runs.spec, Progress(label) if show_progress else None)
             try:
                 result = run.execute()

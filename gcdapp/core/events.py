@@ -13,18 +13,13 @@ from typing import Literal, Protocol
 
 import numpy as np
 
+from gcdapp.core.run_spec import RunSpec
+
+__all__ = [
+    "NullObserver", "RunInfo", "RunObserver", "RunResult", "RunSpec", "Status", "TaskBatch",
+]
+
 Status = Literal["completed", "cancelled", "failed"]
-
-
-@dataclass(frozen=True)
-class RunSpec:
-    """What to run: the knobs a user picks."""
-
-    mode: str = "processes"
-    kernel: str = "bruteforce"
-    workers: int | None = None  # None: the usable cores
-    chunksize: int | Literal["auto"] = "auto"
-    start_method: str | None = None  # processes only; None: the safe default
 
 
 @dataclass(frozen=True)

@@ -23,11 +23,13 @@ value itself.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 from typing import Any, Literal
 
-from gcdapp.core.events import RunSpec
+from gcdapp.core.run_spec import RunSpec
+from gcdapp.core.json_kind import kind_of
+from gcdapp.core.system import usable_cores
 
 AUTO = "auto"
 _NO_AUTO = object()
@@ -66,7 +68,15 @@ class Setting:
     #: which backends use it, from their capabilities; None: every backend
     uses: Callable[[Any], bool] | None = None
     #: the choices, given the capabilities of the chosen mode's backend
+    #: (None: of every backend)
     options: Callable[[Any], list[Option]] | None = None
+    #: the value a backend picks when the current one is not among its
+    #: options (default: its first option)
+    backend_default: Callable[[Any], Any] | None = None
+    #: how a control shows the auto value: "auto (2)"
+    auto_label: Callable[[], str] | None = None
+    #: the tooltip of a control the chosen mode does not use
+    unused: str = "{mode} mode takes no {title}."
     #: None for a value meaning "the backend's default" (choices only)
     optional: bool = False
     #: on :class:`RunSpec` (the engine's) or only on :class:`RunSettings`
@@ -92,6 +102,16 @@ class Setting:
     def used_by(self, capabilities) -> bool:
         """Whether a backend with ``capabilities`` uses this setting."""
         return self.uses is None or bool(self.uses(capabilities))
+
+    def default_for(self, capabilities) -> Any:
+        """The value to pick for a backend that does not offer the current one."""
+        if self.backend_default is not None:
+            return self.backend_default(capabilities)
+        offered = self.options(capabilities) if self.options is not None else []
+        return offered[0].value if offered else self.default
+
+    def unused_text(self, mode_title: str) -> str:
+        return self.unused.format(mode=mode_title, title=self.title.lower())
 
     def limits_text(self) -> str:
         """``"1–256"``, ``"auto or 1–1,000,000"``."""
@@ -139,34 +159,38 @@ class Setting:
             number = int(text)
         except ValueError:
             raise ValueError(f"{text!r} is not {self.limits_text()}") from None
-        if self.has_auto and number == 0:  # how the settings panel writes auto
-            return self.auto
         return self.check(number)
 
     # -- JSON (sessions) ------------------------------------------------------
     def to_json(self, value: Any) -> Any:
-        if self.has_auto and value == self.auto:
-            return self.auto
         return value
 
     def from_json(self, value: Any) -> Any:
-        """The value a session stored; ValueError with the reason."""
-        if self.kind == "count" and type(value) is not int and not (
-            self.has_auto and value == self.auto
-        ):
-            raise ValueError(
-                f"should be {self._json_kinds()}, not {type(value).__name__}"
-            )
-        try:
-            return self.check(value)
-        except ValueError:
-            raise ValueError(f"should be {self._json_kinds()}, not {value!r}") from None
-
-    def _json_kinds(self) -> str:
+        """The value a session stored; ValueError with the reason, worded
+        to follow the field's name (``should be at most 256, not 300``)."""
         if self.kind == "choice":
-            return "a name or null" if self.optional else "a name"
-        auto = {None: "null or ", AUTO: '"auto" or '}.get(self.auto, "") if self.has_auto else ""
-        return f"{auto}a whole number from {self.low:,} to {self.high:,}"
+            if value is None and self.optional:
+                return None
+            if type(value) is not str:
+                kinds = "a string or null" if self.optional else "a string"
+                raise ValueError(f"should be {kinds}, not {kind_of(value)}")
+            return value
+        if self.has_auto and value == self.auto:
+            return value
+        if type(value) is not int:
+            auto = {None: " or null", AUTO: ""}.get(self.auto, "") if self.has_auto else ""
+            lead = '"auto" or an integer' if self.auto == AUTO else "an integer"
+            raise ValueError(f"should be {lead}{auto}, not {kind_of(value)}")
+        if value < self.low:
+            raise ValueError(f"should be at least {self.low:,}, not {value:,}")
+        if value > self.high:
+            raise ValueError(f"should be at most {self.high:,}, not {value:,}")
+        return value
+
+    # -- choices ------------------------------------------------------------------
+    def all_options(self) -> list[Option]:
+        """Every choice any backend offers (for a choice setting)."""
+        return self.options(None) if self.options is not None else []
 
 
 # -- the choices -----------------------------------------------------------------
@@ -185,7 +209,7 @@ def _mode_options(_capabilities=None) -> list[Option]:
 def _kernel_options(_capabilities=None) -> list[Option]:
     from gcdapp.core.kernels import KERNELS
 
-    return [Option(k.name, k.title, k.description) for k in KERNELS.values()]
+    return [Option(name, k.title, k.description) for name, k in KERNELS.items()]
 
 
 START_METHOD_HELP = {
@@ -196,16 +220,23 @@ START_METHOD_HELP = {
 
 
 def _start_method_options(capabilities) -> list[Option]:
-    methods = tuple(getattr(capabilities, "start_methods", ()) or ())
+    """The start methods of one backend, or of every backend (None)."""
+    if capabilities is None:
+        from gcdapp.core.backends import registry
+
+        every = (registry.get(name).capabilities for name in registry.names())
+        methods = tuple(dict.fromkeys(m for caps in every for m in caps.start_methods))
+    else:
+        methods = tuple(capabilities.start_methods)
     return [Option(m, m, START_METHOD_HELP.get(m, m)) for m in methods]
 
 
 def _takes_workers(capabilities) -> bool:
-    return getattr(capabilities, "max_workers", None) != 1
+    return capabilities.takes_workers
 
 
 def _takes_start_method(capabilities) -> bool:
-    return bool(getattr(capabilities, "start_methods", ()))
+    return capabilities.takes_start_method
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -215,8 +246,10 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "workers", "count", None, "&Workers",
-        "Worker threads or processes; auto: this machine's usable cores.",
+        f"Worker threads or processes; auto: this machine's {usable_cores()} usable cores.",
         low=1, high=MAX_WORKERS, auto=None, uses=_takes_workers, metavar="N|auto",
+        auto_label=lambda: f"{AUTO} ({usable_cores()})",
+        unused="{mode} mode always uses one worker.",
     ),
     Setting(
         "kernel", "choice", "bruteforce", "&Kernel", "The gcd implementation each task runs.",
@@ -232,7 +265,7 @@ SETTINGS: tuple[Setting, ...] = (
         "start_method", "choice", None, "&Start method",
         "How worker processes start; empty: the backend's safe default.",
         options=_start_method_options, optional=True, uses=_takes_start_method,
-        metavar="METHOD",
+        backend_default=lambda caps: caps.default_start_method, metavar="METHOD",
     ),
     Setting(
         "repeats", "count", 1, "R&epeats",
@@ -281,10 +314,33 @@ class RunSettings:
         if capabilities is None:
             from gcdapp.core.backends import registry
 
+            if self.spec.mode not in registry.names():
+                return self.spec  # refused with its reason by check_run
             capabilities = registry.get(self.spec.mode).capabilities
         unused = {s.name: s.default for s in SETTINGS
                   if s.in_spec and not s.used_by(capabilities)}
         return replace(self.spec, **unused)
+
+
+def settings_from_text(texts: dict[str, str | None]) -> RunSettings:
+    """Settings written as text (the preferences file): each value is
+    checked alone, and a missing, malformed, out-of-range, unknown or
+    unavailable one takes its setting's default."""
+    values = {}
+    for s in SETTINGS:
+        text = texts.get(s.name)
+        if s.has_auto and text is not None and text.strip() == "0":
+            text = AUTO  # how gcdapp 0.1 wrote auto
+        try:
+            value = s.default if text is None else s.from_text(text)
+        except ValueError:
+            value = s.default
+        if s.kind == "choice" and value is not None:
+            offered = [o.value for o in s.all_options() if o.unavailable is None]
+            if value not in offered:
+                value = s.default
+        values[s.name] = value
+    return RunSettings.from_values(values)
 
 
 def check_settings(spec: RunSpec, capabilities=None) -> list[str]:
@@ -315,7 +371,3 @@ def check_settings(spec: RunSpec, capabilities=None) -> list[str]:
 
 def spec_field_names() -> set[str]:
     return {f.name for f in fields(RunSpec)}
-
-
-def names(settings: Iterable[Setting] = SETTINGS) -> list[str]:
-    return [s.name for s in settings]

@@ -81,9 +81,11 @@ from gcdapp.core.files import (
     open_regular,
     read_regular,
 )
-from gcdapp.core.events import RunInfo, RunResult, RunSpec, TaskBatch
+from gcdapp.core.events import RunInfo, RunResult, TaskBatch
 from gcdapp.core.history import RunRecord
+from gcdapp.core.json_kind import kind_of
 from gcdapp.core.pairs import pairs_fingerprint
+from gcdapp.core.run_settings import SETTINGS, RunSettings
 from gcdapp.core.task_rows import pair_rows
 
 FORMAT = "gcdapp-session"
@@ -95,9 +97,6 @@ SUFFIX = ".gcdapp.json"
 MAX_SESSION_BYTES = 1 << 30
 #: No array of a session is larger once decoded (ten million pairs take 160 MB).
 MAX_ARRAY_BYTES = 1 << 30
-#: Run settings (workers, chunk size, repeats) above this are refused: no
-#: run needs them, and the window's controls hold 32-bit integers.
-MAX_SETTING = 2**31 - 1
 STATUSES = ("completed", "cancelled", "failed")
 
 # dtype names in the file -> numpy dtypes (little-endian on disk).
@@ -136,8 +135,7 @@ class Session:
     autosave encodes them on another thread."""
 
     pairs: np.ndarray  # the editor's pairs, (n, 2)
-    spec: RunSpec = RunSpec()
-    repeats: int = 1
+    settings: RunSettings = RunSettings()
     runs: tuple[RunRecord, ...] = ()
     #: fingerprint -> pairs, for every run's pairs (more are allowed)
     pair_sets: Mapping[str, np.ndarray] = field(default_factory=dict)
@@ -204,20 +202,12 @@ def iter_session_chunks(session: Session) -> Iterator[bytes]:
             raise ValueError(f"run {record.run_id}'s pairs are not among the pair sets")
     used = {editor_key} | {r.fingerprint for r in session.runs}
     saved_at = session.saved_at or datetime.now(timezone.utc)
-    spec = session.spec
     doc: dict[str, Any] = {
         "format": FORMAT,
         "version": VERSION,
         "gcdapp_version": __version__,
         "saved_at": saved_at.isoformat(timespec="seconds"),
-        "settings": {
-            "mode": spec.mode,
-            "kernel": spec.kernel,
-            "workers": spec.workers,
-            "chunksize": spec.chunksize,
-            "start_method": spec.start_method,
-            "repeats": int(session.repeats),
-        },
+        "settings": {s.name: s.to_json(session.settings.get(s.name)) for s in SETTINGS},
         "pairs": editor_key,
         "pair_sets": {key: ref(pair_sets[key]) for key in pair_sets if key in used},
         "runs": [_encode_run(record, ref) for record in session.runs],
@@ -415,16 +405,6 @@ def _shown(text: str, limit: int = 24) -> str:
     return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
-_TYPE_NAMES = {
-    dict: "an object", list: "a list", str: "a string", bool: "true or false",
-    int: "an integer", float: "a number", type(None): "null",
-}
-
-
-def _kind(value: Any) -> str:
-    return _TYPE_NAMES.get(type(value), type(value).__name__)
-
-
 class _Reader:
     """Checks a parsed document field by field, naming the first bad one."""
 
@@ -444,13 +424,13 @@ class _Reader:
     def obj(self, obj: dict, key: str, where: str) -> dict:
         value = self.get(obj, key, where)
         if not isinstance(value, dict):
-            self.fail(_join(where, key), f"should be an object, not {_kind(value)}")
+            self.fail(_join(where, key), f"should be an object, not {kind_of(value)}")
         return value
 
     def items(self, obj: dict, key: str, where: str) -> list:
         value = self.get(obj, key, where)
         if not isinstance(value, list):
-            self.fail(_join(where, key), f"should be a list, not {_kind(value)}")
+            self.fail(_join(where, key), f"should be a list, not {kind_of(value)}")
         return value
 
     def text(self, obj: dict, key: str, where: str, *, optional: bool = False) -> str | None:
@@ -459,27 +439,25 @@ class _Reader:
             return None
         if not isinstance(value, str):
             expected = "a string or null" if optional else "a string"
-            self.fail(_join(where, key), f"should be {expected}, not {_kind(value)}")
+            self.fail(_join(where, key), f"should be {expected}, not {kind_of(value)}")
         return value
 
     def integer(self, obj: dict, key: str, where: str, *, minimum: int | None = None,
-            maximum: int | None = None, optional: bool = False) -> int | None:
+            optional: bool = False) -> int | None:
         value = self.get(obj, key, where)
         if value is None and optional:
             return None
         if type(value) is not int:
             expected = "an integer or null" if optional else "an integer"
-            self.fail(_join(where, key), f"should be {expected}, not {_kind(value)}")
+            self.fail(_join(where, key), f"should be {expected}, not {kind_of(value)}")
         if minimum is not None and value < minimum:
             self.fail(_join(where, key), f"should be at least {minimum}, not {value}")
-        if maximum is not None and value > maximum:
-            self.fail(_join(where, key), f"should be at most {maximum:,}, not {value:,}")
         return value
 
     def flag(self, obj: dict, key: str, where: str) -> bool:
         value = self.get(obj, key, where)
         if type(value) is not bool:
-            self.fail(_join(where, key), f"should be true or false, not {_kind(value)}")
+            self.fail(_join(where, key), f"should be true or false, not {kind_of(value)}")
         return value
 
     def seconds(self, obj: dict, key: str, where: str) -> float:
@@ -554,7 +532,7 @@ class _Reader:
     def session(self, doc: Any) -> Session:
         if not isinstance(doc, dict):
             raise SessionError(
-                f"{self.name} is JSON but not a gcdapp session: it holds {_kind(doc)}, "
+                f"{self.name} is JSON but not a gcdapp session: it holds {kind_of(doc)}, "
                 "not an object."
             )
         if "format" not in doc:
@@ -582,7 +560,7 @@ class _Reader:
                 when = datetime.fromisoformat(saved_at)
             except ValueError:
                 self.fail("saved_at", f"is not a date and time: {_shown(saved_at, 40)!r}")
-        spec, repeats = self.settings(self.obj(doc, "settings", ""))
+        settings = self.settings(self.obj(doc, "settings", ""))
 
         sets = self.obj(doc, "pair_sets", "")
         pair_sets: dict[str, np.ndarray] = {}
@@ -609,29 +587,23 @@ class _Reader:
         if "autosave" in doc:
             marker = self.marker(self.obj(doc, "autosave", ""))
         return Session(
-            pairs=pair_sets[key], spec=spec, repeats=repeats, runs=tuple(runs),
+            pairs=pair_sets[key], settings=settings, runs=tuple(runs),
             pair_sets=pair_sets, saved_at=when, gcdapp_version=writer, autosave=marker,
         )
 
-    def settings(self, obj: dict) -> tuple[RunSpec, int]:
-        w = "settings"
-        chunk = self.get(obj, "chunksize", w)
-        if chunk != "auto" and (type(chunk) is not int or not 1 <= chunk <= MAX_SETTING):
-            self.fail(f"{w}.chunksize",
-                      f"should be \"auto\" or a positive integer up to {MAX_SETTING:,}")
-        spec = RunSpec(
-            mode=self.text(obj, "mode", w),
-            kernel=self.text(obj, "kernel", w),
-            workers=self.integer(obj, "workers", w, minimum=1, maximum=MAX_SETTING,
-                                 optional=True),
-            chunksize=chunk,
-            start_method=self.text(obj, "start_method", w, optional=True),
-        )
-        return spec, self.integer(obj, "repeats", w, minimum=1, maximum=MAX_SETTING)
+    def settings(self, obj: dict) -> RunSettings:
+        values = {}
+        for s in SETTINGS:
+            value = self.get(obj, s.name, "settings")
+            try:
+                values[s.name] = s.from_json(value)
+            except ValueError as e:
+                self.fail(f"settings.{s.name}", str(e))
+        return RunSettings.from_values(values)
 
     def run(self, item: Any, w: str, pair_sets: dict[str, np.ndarray]) -> RunRecord:
         if not isinstance(item, dict):
-            self.fail(w, f"should be an object, not {_kind(item)}")
+            self.fail(w, f"should be an object, not {kind_of(item)}")
         run_id = self.integer(item, "run_id", w, minimum=1)
         label = self.text(item, "label", w)
         key = self.text(item, "pairs", w)

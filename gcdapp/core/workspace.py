@@ -8,7 +8,7 @@ one of :attr:`Workspace.events` (see :mod:`gcdapp.core.observable`):
 ``pairs_changed(change: PairsChange)``
     The pairs changed; ``change`` says how, so a table can report exactly
     the rows inserted, removed or edited.
-``settings_changed(choices: RunChoices)``
+``settings_changed(choices: RunSettings)``
     The run settings changed (not emitted when set to what they were).
 ``runs_changed(change: RunsChange)``
     A run was added, or the runs were replaced or cleared.
@@ -31,7 +31,7 @@ import numpy as np
 from gcdapp.core.history import RunHistory, RunRecord
 from gcdapp.core.observable import EventGroup
 from gcdapp.core.pairs import as_pairs, fits_int64
-from gcdapp.core.run_choices import RunChoices
+from gcdapp.core.run_settings import RunSettings
 
 _EMPTY_ROWS = np.empty(0, dtype=np.int64)
 
@@ -103,11 +103,11 @@ def _contiguous(rows: np.ndarray) -> bool:
 class Workspace:
     """The pairs, run settings, runs, session file and modified flag."""
 
-    def __init__(self, pairs=None, settings: RunChoices | None = None):
+    def __init__(self, pairs=None, settings: RunSettings | None = None):
         self.events = EventGroup("pairs_changed", "settings_changed", "runs_changed",
                                  "modified_changed")
         self._pairs = np.empty((0, 2), dtype=np.int64) if pairs is None else compact_pairs(pairs)
-        self._settings = settings if settings is not None else RunChoices()
+        self._settings = settings if settings is not None else RunSettings()
         #: The finished runs, in order. Change them through :meth:`add_run`,
         #: :meth:`set_runs` and :meth:`clear_runs`; ``new_id`` is free to call.
         self.history = RunHistory()
@@ -201,12 +201,12 @@ class Workspace:
 
     # -- the run settings --------------------------------------------------------
     @property
-    def settings(self) -> RunChoices:
+    def settings(self) -> RunSettings:
         return self._settings
 
-    def set_settings(self, settings: RunChoices) -> None:
-        if not isinstance(settings, RunChoices):
-            raise TypeError(f"run settings must be RunChoices, not {type(settings).__name__}")
+    def set_settings(self, settings: RunSettings) -> None:
+        if not isinstance(settings, RunSettings):
+            raise TypeError(f"run settings must be RunSettings, not {type(settings).__name__}")
         if settings == self._settings:
             return
         self._settings = settings

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from gcdapp.core.backends import Capabilities
 from gcdapp.core.events import RunSpec
 from gcdapp.core.run_settings import (
     AUTO,
@@ -11,6 +12,7 @@ from gcdapp.core.run_settings import (
     SETTINGS,
     RunSettings,
     check_settings,
+    settings_from_text,
     setting,
     spec_field_names,
 )
@@ -45,16 +47,21 @@ def test_counts_accept_their_limits_and_refuse_one_beyond(s):
     with pytest.raises(ValueError):
         s.from_text("many")
     assert s.from_json(s.low) == s.low
-    with pytest.raises(ValueError, match="whole number"):
+    with pytest.raises(ValueError, match=f"should be at most {s.high:,}, not {s.high + 1:,}"):
         s.from_json(s.high + 1)
+    with pytest.raises(ValueError, match=f"should be at least {s.low:,}, not {s.low - 1:,}"):
+        s.from_json(s.low - 1)
 
 
 def test_auto_round_trips_through_text_and_json():
     workers, chunk = setting("workers"), setting("chunksize")
     assert workers.from_text(workers.to_text(None)) is None
     assert chunk.from_text(chunk.to_text(AUTO)) == AUTO
-    # The settings panel's spin boxes show auto as 0.
-    assert workers.from_text("0") is None and chunk.from_text("0") == AUTO
+    with pytest.raises(ValueError):
+        chunk.from_text("0")  # "auto" is written as such
+    # gcdapp 0.1 wrote auto as 0 in its preferences: they still read.
+    old = settings_from_text({"workers": "0", "chunksize": "0", "repeats": "0"})
+    assert old.spec.workers is None and old.spec.chunksize == AUTO and old.repeats == 1
     assert chunk.to_json(AUTO) == AUTO and workers.to_json(None) is None
     assert chunk.from_json(AUTO) == AUTO and workers.from_json(None) is None
     with pytest.raises(ValueError):
@@ -68,13 +75,10 @@ def test_messages_name_the_setting_and_the_limits():
 
 
 def test_an_optional_choice_takes_none_and_checks_offers():
-    class Caps:
-        start_methods = ("spawn", "forkserver")
-        max_workers = None
-
-    assert check_settings(RunSpec(start_method=None), Caps()) == []
-    assert check_settings(RunSpec(start_method="spawn"), Caps()) == []
-    (problem,) = check_settings(RunSpec(start_method="teleport"), Caps())
+    caps = Capabilities(start_methods=("spawn", "forkserver"), default_start_method="spawn")
+    assert check_settings(RunSpec(start_method=None), caps) == []
+    assert check_settings(RunSpec(start_method="spawn"), caps) == []
+    (problem,) = check_settings(RunSpec(start_method="teleport"), caps)
     assert problem == ("start method 'teleport' is not available here; "
                        "choose one of spawn, forkserver")
 
@@ -87,11 +91,7 @@ def test_run_settings_get_and_set_every_setting():
 
 
 def test_run_spec_leaves_unused_settings_at_their_default():
-    class Serial:
-        start_methods = ()
-        max_workers = 1
-
     settings = RunSettings().with_values(mode="serial", workers=3, start_method="spawn")
-    spec = settings.run_spec(Serial())
+    spec = settings.run_spec(Capabilities(max_workers=1))
     assert spec.workers is None and spec.start_method is None and spec.mode == "serial"
     assert settings.spec.workers == 3  # kept for when the mode changes back

@@ -15,6 +15,7 @@ from gcdapp.core.events import RunSpec
 from gcdapp.core.history import RunRecord
 from gcdapp.core.pairs import as_pairs, pairs_fingerprint
 from gcdapp.core.presets import SEED_NUMBERS
+from gcdapp.core.run_settings import RunSettings
 from gcdapp.core.session import (
     AutosaveMarker,
     Session,
@@ -49,9 +50,8 @@ def real_session() -> Session:
         runs.append(RunRecord(run_id, f"#{run_id} {spec.mode}", fingerprint, result))
     return Session(
         pairs=pairs,
-        spec=RunSpec(mode="threads", kernel="euclid", workers=3, chunksize=7,
-                     start_method=None),
-        repeats=4,
+        settings=RunSettings(RunSpec(mode="threads", kernel="euclid", workers=3, chunksize=7,
+                                     start_method=None), 4),
         runs=tuple(runs),
         pair_sets={fingerprint: pairs},
     )
@@ -80,8 +80,8 @@ def test_a_session_with_real_runs_round_trips(tmp_path, real_session):
     assert loaded.pairs.dtype == object
     assert loaded.pairs.tolist() == real_session.pairs.tolist()
     assert loaded.pairs[-1, 0] == HUGE * 6
-    assert loaded.spec == real_session.spec
-    assert loaded.repeats == 4
+    assert loaded.settings == real_session.settings
+    assert loaded.settings.repeats == 4
     assert loaded.gcdapp_version == session_mod.__version__
     assert loaded.saved_at is not None
     assert loaded.autosave is None

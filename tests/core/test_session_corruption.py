@@ -162,12 +162,16 @@ TOP_LEVEL = [
     (("settings", "kernel"), None, "settings.kernel should be a string, not null"),
     (("settings", "workers"), "2", "settings.workers should be an integer or null, not a string"),
     (("settings", "workers"), 0, "settings.workers should be at least 1, not 0"),
-    (("settings", "chunksize"), "big", 'settings.chunksize should be "auto" or a positive'),
-    (("settings", "chunksize"), 10**18, 'settings.chunksize should be "auto" or a positive '
-                                        "integer up to 2,147,483,647"),
-    (("settings", "workers"), 2**31, "settings.workers should be at most 2,147,483,647, "
+    (("settings", "chunksize"), "big", 'settings.chunksize should be "auto" or an integer, '
+                                       "not a string"),
+    (("settings", "chunksize"), 0, "settings.chunksize should be at least 1, not 0"),
+    (("settings", "chunksize"), 10**18, "settings.chunksize should be at most 1,000,000, "
+                                        "not 1,000,000,000,000,000,000"),
+    (("settings", "workers"), 2**31, "settings.workers should be at most 256, "
                                      "not 2,147,483,648"),
-    (("settings", "repeats"), 10**12, "settings.repeats should be at most 2,147,483,647"),
+    (("settings", "workers"), 257, "settings.workers should be at most 256, not 257"),
+    (("settings", "repeats"), 10**12, "settings.repeats should be at most 100"),
+    (("settings", "repeats"), 101, "settings.repeats should be at most 100, not 101"),
     (("settings", "start_method"), 5, "settings.start_method should be a string or null"),
     (("settings", "repeats"), 0, "settings.repeats should be at least 1, not 0"),
     (("settings", "repeats"), [1], "settings.repeats should be an integer, not a list"),

@@ -12,7 +12,7 @@ from gcdapp.core.events import RunSpec
 from gcdapp.core.history import RunRecord
 from gcdapp.core.pairs import pairs_fingerprint, pairs_to_list
 from gcdapp.core.presets import SEED_NUMBERS
-from gcdapp.core.run_choices import RunChoices
+from gcdapp.core.run_settings import RunSettings
 from gcdapp.core.workspace import Workspace
 
 HUGE = 2**70
@@ -49,7 +49,7 @@ def serial_run() -> tuple[RunRecord, np.ndarray]:
 def test_a_new_workspace_is_empty_unmodified_and_has_default_settings():
     workspace = Workspace()
     assert workspace.pairs.shape == (0, 2) and workspace.pairs.dtype == np.int64
-    assert workspace.settings == RunChoices(RunSpec(), 1)
+    assert workspace.settings == RunSettings(RunSpec(), 1)
     assert len(workspace.history) == 0 and dict(workspace.pairs_of) == {}
     assert workspace.path is None and not workspace.modified
 
@@ -120,7 +120,7 @@ def test_bad_changes_are_refused_and_change_nothing(workspace):
         workspace.set_value(0, 2, 1)
     with pytest.raises(ValueError, match="2 rows but 1 values"):
         workspace.restore_rows(np.array([1, 3]), np.array([[1, 1]]))
-    with pytest.raises(TypeError, match="RunChoices"):
+    with pytest.raises(TypeError, match="RunSettings"):
         workspace.set_settings(RunSpec())
     workspace.insert_pairs(0, [])  # nothing to insert: no event
     workspace.remove_rows([])
@@ -130,17 +130,17 @@ def test_bad_changes_are_refused_and_change_nothing(workspace):
 def test_settings_are_announced_only_when_they_change():
     workspace = Workspace()
     events = Recorder(workspace)
-    choices = RunChoices(RunSpec(mode="threads", kernel="euclid", workers=3), repeats=2)
+    choices = RunSettings(RunSpec(mode="threads", kernel="euclid", workers=3), repeats=2)
     workspace.set_settings(choices)
-    workspace.set_settings(RunChoices(RunSpec(mode="threads", kernel="euclid", workers=3), 2))
+    workspace.set_settings(RunSettings(RunSpec(mode="threads", kernel="euclid", workers=3), 2))
     assert events.events == [("settings_changed", choices), ("modified_changed", True)]
     assert workspace.settings is choices
 
 
 def test_run_spec_drops_what_the_mode_ignores():
     spec = RunSpec(mode="serial", kernel="euclid", workers=4, start_method="spawn")
-    assert RunChoices(spec).run_spec() == RunSpec(mode="serial", kernel="euclid")
-    threads = RunChoices(RunSpec(mode="threads", workers=4, start_method="spawn")).run_spec()
+    assert RunSettings(spec).run_spec() == RunSpec(mode="serial", kernel="euclid")
+    threads = RunSettings(RunSpec(mode="threads", workers=4, start_method="spawn")).run_spec()
     assert threads.workers == 4 and threads.start_method is None
 
 

@@ -12,7 +12,7 @@ size), :mod:`.scheduling` (keeping the executor fed), :mod:`.collection`
 its message) and :mod:`.run` (one run, start to end).
 """
 
-from gcdapp.core.engine.checks import MAX_WORKERS, RunSetupError, check_run
+from gcdapp.core.engine.checks import RunSetupError, check_run
 from gcdapp.core.engine.chunks import MAX_AUTO_CHUNK, auto_chunksize
 from gcdapp.core.engine.failure import RunFailure
 from gcdapp.core.engine.run import DEFAULT_FLUSH_INTERVAL, Run, run_pairs
@@ -20,7 +20,6 @@ from gcdapp.core.engine.run import DEFAULT_FLUSH_INTERVAL, Run, run_pairs
 __all__ = [
     "DEFAULT_FLUSH_INTERVAL",
     "MAX_AUTO_CHUNK",
-    "MAX_WORKERS",
     "Run",
     "RunFailure",
     "RunSetupError",

@@ -7,8 +7,7 @@ import numpy as np
 from gcdapp.core import backends
 from gcdapp.core.events import RunSpec
 from gcdapp.core.kernels import Kernel, get_kernel
-
-MAX_WORKERS = 256
+from gcdapp.core.run_settings import check_settings
 
 
 class RunSetupError(ValueError):
@@ -34,21 +33,7 @@ def check_run(pairs: np.ndarray, spec: RunSpec, kernel: Kernel | None = None) ->
             kernel = get_kernel(spec.kernel)
         except ValueError as exc:
             problems.append(str(exc))
-    if spec.workers is not None and not 1 <= spec.workers <= MAX_WORKERS:
-        problems.append(f"workers must be between 1 and {MAX_WORKERS}, got {spec.workers}")
-    if spec.chunksize != "auto" and (
-        not isinstance(spec.chunksize, int) or spec.chunksize < 1
-    ):
-        problems.append(f"chunk size must be 'auto' or a whole number ≥ 1, got {spec.chunksize!r}")
-    if (
-        spec.start_method is not None
-        and caps.takes_start_method
-        and spec.start_method not in caps.start_methods
-    ):
-        problems.append(
-            f"start method {spec.start_method!r} is not available here; "
-            f"choose one of {', '.join(caps.start_methods)}"
-        )
+    problems.extend(check_settings(spec, caps))
     if len(pairs) == 0:
         problems.append("there are no pairs to run")
     elif kernel is not None:

@@ -17,7 +17,6 @@ from PySide6.QtCore import QObject, Slot
 from PySide6.QtWidgets import QFileDialog, QMainWindow
 
 from gcdapp.core.parsing import parse_file
-from gcdapp.core.run_choices import RunChoices
 from gcdapp.core.session import (
     MAX_SESSION_BYTES,
     SUFFIX,
@@ -255,12 +254,10 @@ class DocumentController(QObject):
         never change, so it can be encoded on another thread."""
         workspace = self.workspace
         records = tuple(workspace.history.records)
-        choices = workspace.settings
         pairs_of = workspace.pairs_of
         return Session(
             pairs=workspace.pairs.copy(),
-            spec=choices.spec,
-            repeats=choices.repeats,
+            settings=workspace.settings,
             runs=records,
             pair_sets={r.fingerprint: pairs_of[r.fingerprint] for r in records},
             saved_at=datetime.now(timezone.utc),
@@ -301,7 +298,7 @@ class DocumentController(QObject):
         self._restoring = True
         try:
             if settings:
-                workspace.set_settings(RunChoices(session.spec, session.repeats))
+                workspace.set_settings(session.settings)
             if undo_text is None:
                 workspace.set_pairs(session.pairs)
             else:

@@ -14,17 +14,11 @@ import os
 from PySide6.QtCore import QByteArray, QSettings
 from PySide6.QtWidgets import QMainWindow
 
-from gcdapp.core import backends
-from gcdapp.core.events import RunSpec
-from gcdapp.core.kernels import KERNELS
-from gcdapp.core.run_choices import RunChoices
+from gcdapp.core.run_settings import SETTINGS, RunSettings, settings_from_text
 
 MAX_RECENT = 10
 #: saveState() version of the dock layout; bump when the docks change.
 STATE_VERSION = 1
-MAX_WORKERS = 64
-MAX_CHUNK = 1_000_000
-MAX_REPEATS = 100
 
 _GEOMETRY = "window/geometry"
 _STATE = "window/state"
@@ -54,16 +48,6 @@ class AppSettings:
         value = self._value(key)
         return value if isinstance(value, str) else None
 
-    def _int(self, key: str, low: int, high: int) -> int | None:
-        value = self._value(key)
-        if isinstance(value, bool):
-            return None
-        try:
-            number = int(str(value).strip())
-        except (TypeError, ValueError):
-            return None
-        return number if low <= number <= high else None
-
     def _bytes(self, key: str) -> QByteArray | None:
         value = self._value(key)
         if isinstance(value, QByteArray) and not value.isEmpty():
@@ -92,41 +76,22 @@ class AppSettings:
 
     # -- run choices -------------------------------------------------------------
 
-    def save_run_choices(self, choices: RunChoices) -> None:
-        spec = choices.spec
-        s = self.qsettings
-        s.setValue(_RUN + "mode", spec.mode)
-        s.setValue(_RUN + "kernel", spec.kernel)
-        s.setValue(_RUN + "workers", int(spec.workers) if spec.workers else 0)
-        s.setValue(_RUN + "chunksize", 0 if spec.chunksize == "auto" else int(spec.chunksize))
-        s.setValue(_RUN + "start_method", spec.start_method or "")
-        s.setValue(_RUN + "repeats", int(choices.repeats))
+    def save_run_choices(self, settings: RunSettings) -> None:
+        for s in SETTINGS:
+            self.qsettings.setValue(_RUN + s.name, s.to_text(settings.get(s.name)))
 
-    def run_choices(self) -> RunChoices | None:
-        """The saved choices, each checked; None when nothing was saved.
-
-        An unknown or unavailable mode, an unknown kernel or an out-of-range
-        number falls back to the default for that field alone."""
-        if not any(self.qsettings.contains(_RUN + k) for k in ("mode", "kernel", "repeats")):
+    def run_choices(self) -> RunSettings | None:
+        """The saved run settings, each checked alone; None when nothing was
+        saved. A bad value falls back to its setting's default
+        (:func:`~gcdapp.core.run_settings.settings_from_text`)."""
+        if not any(self.qsettings.contains(_RUN + s.name) for s in SETTINGS):
             return None
-        default = RunSpec()
-        mode = self._text(_RUN + "mode")
-        if not backends.available(mode):
-            mode = default.mode
-        kernel = self._text(_RUN + "kernel")
-        if kernel not in KERNELS:
-            kernel = default.kernel
-        chunk = self._int(_RUN + "chunksize", 0, MAX_CHUNK)
-        return RunChoices(
-            RunSpec(
-                mode=mode,
-                kernel=kernel,
-                workers=self._int(_RUN + "workers", 1, MAX_WORKERS),
-                chunksize="auto" if not chunk else chunk,
-                start_method=self._text(_RUN + "start_method") or None,
-            ),
-            self._int(_RUN + "repeats", 1, MAX_REPEATS) or 1,
-        )
+        texts = {}
+        for s in SETTINGS:
+            value = self._value(_RUN + s.name)
+            if isinstance(value, (str, int)) and not isinstance(value, bool):
+                texts[s.name] = str(value)
+        return settings_from_text(texts)
 
     # -- files -----------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""The run panel as a view of the workspace's run settings (:class:`RunChoices`).
+"""The run panel as a view of the workspace's run settings (:class:`RunSettings`).
 
 The panel writes what the user picks into the workspace; a change of the
 workspace's settings (a session opened, preferences restored) is shown in
@@ -7,32 +7,11 @@ the user had picked it."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from PySide6.QtCore import QObject, Slot
 
-from gcdapp.core import backends
-from gcdapp.core.run_choices import RunChoices
+from gcdapp.core.run_settings import RunSettings
 from gcdapp.core.workspace import Workspace
 from gcdapp.ui.running.settings_panel import ModePanel
-
-
-def choices_of(panel: ModePanel) -> RunChoices:
-    """The panel's choices, keeping workers and start method even for modes
-    that ignore them."""
-    spec = replace(panel.spec(), workers=panel.workers.value(),
-                   start_method=panel.start_method.currentData())
-    return RunChoices(spec, panel.repeat_count())
-
-
-def apply_choices(panel: ModePanel, choices: RunChoices) -> None:
-    """Show ``choices`` in the panel; a mode this machine cannot run keeps
-    the panel's current mode."""
-    spec = choices.spec
-    if not backends.available(spec.mode):
-        spec = replace(spec, mode=panel.spec().mode)
-    panel.set_spec(spec)
-    panel.set_repeat_count(choices.repeats)
 
 
 class PanelSync(QObject):
@@ -45,21 +24,21 @@ class PanelSync(QObject):
         self._workspace = workspace
         panel.specChanged.connect(self._panel_changed)
         workspace.events.settings_changed.connect(self._settings_changed)
-        workspace.set_settings(choices_of(panel))
+        workspace.set_settings(panel.settings())
 
     @Slot()
     def _panel_changed(self) -> None:
-        self._workspace.set_settings(choices_of(self._panel))
+        self._workspace.set_settings(self._panel.settings())
 
-    def _settings_changed(self, choices: RunChoices) -> None:
+    def _settings_changed(self, choices: RunSettings) -> None:
         panel = self._panel
         was_blocked = panel.blockSignals(True)
         try:
-            apply_choices(panel, choices)
+            panel.set_settings(choices)
         finally:
             panel.blockSignals(was_blocked)
         # What the panel could not show (a mode this machine cannot run, a
         # value out of range) is corrected in the workspace: it shows the panel.
-        shown = choices_of(panel)
+        shown = panel.settings()
         if shown != choices:
             self._workspace.set_settings(shown)

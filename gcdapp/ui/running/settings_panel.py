@@ -1,7 +1,15 @@
-"""The run controls: mode, workers, kernel, chunk size, start method, repeats,
-and the Run and Cancel buttons."""
+"""The run settings panel: one control per :data:`~gcdapp.core.run_settings.SETTINGS`
+entry (a list for a choice, a spin box for a count), and the Run, Compare
+modes and Cancel buttons.
+
+Every label, tooltip, limit and choice comes from the settings schema and the
+backend registry; a setting the chosen mode does not use is disabled, with
+the reason as its tooltip. ``settings()`` reads the controls as
+:class:`~gcdapp.core.run_settings.RunSettings`."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QStandardItemModel
@@ -19,15 +27,7 @@ from PySide6.QtWidgets import (
 from gcdapp.core import backends
 from gcdapp.core.backends import Backend
 from gcdapp.core.events import RunSpec
-from gcdapp.core.kernels import KERNELS
-from gcdapp.core.system import usable_cores
-
-MAX_GUI_WORKERS = 64
-_START_METHOD_HELP = {
-    "forkserver": "Workers fork from a small server process started once: safe with threads, quick.",
-    "spawn": "Each worker starts a fresh interpreter: safe everywhere, slowest to start.",
-    "fork": "Workers are forked from this process. Unsafe while threads run (Qt's do): may deadlock.",
-}
+from gcdapp.core.run_settings import AUTO, BY_NAME, SETTINGS, RunSettings, Setting
 
 
 def _labelled(widget: QWidget, name: str, tip: str) -> QWidget:
@@ -36,8 +36,38 @@ def _labelled(widget: QWidget, name: str, tip: str) -> QWidget:
     return widget
 
 
+def _tooltip(setting: Setting) -> str:
+    if setting.kind == "count":
+        return f"{setting.tooltip} ({setting.limits_text()})"
+    return setting.tooltip
+
+
+def _control(setting: Setting) -> QWidget:
+    """The widget that edits ``setting``."""
+    if setting.kind == "choice":
+        combo = QComboBox()
+        for option in setting.all_options():
+            combo.addItem(option.title or option.value, option.value)
+            row = combo.count() - 1
+            tip = option.tooltip + (f"\nUnavailable: {option.unavailable}" if option.unavailable
+                                    else "")
+            combo.setItemData(row, tip, Qt.ItemDataRole.ToolTipRole)
+            if option.unavailable:
+                model = combo.model()
+                if isinstance(model, QStandardItemModel):
+                    model.item(row).setEnabled(False)
+        return _labelled(combo, setting.title, _tooltip(setting))
+    spin = QSpinBox()
+    spin.setRange(setting.low - 1 if setting.has_auto else setting.low, setting.high)
+    if setting.has_auto:
+        # Auto shows as the value below the lowest (0), with its meaning.
+        spin.setSpecialValueText(setting.auto_label() if setting.auto_label else AUTO)
+    return _labelled(spin, setting.title, _tooltip(setting))
+
+
 class ModePanel(QWidget):
-    """Choices for the next run. ``spec()`` reads them as a :class:`RunSpec`."""
+    """Choices for the next run. Each setting's control is an attribute
+    named after it (``panel.workers``) and in ``panel.controls``."""
 
     runRequested = Signal()
     compareRequested = Signal()
@@ -46,67 +76,16 @@ class ModePanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self.mode = _labelled(QComboBox(), "Mode", "How the pairs are computed.")
-        for name in backends.names():
-            backend = backends.get(name)
-            self.mode.addItem(backend.title or name, name)
-            row = self.mode.count() - 1
-            reason = backend.capabilities.unavailable_reason
-            self.mode.setItemData(
-                row,
-                backend.description + (f"\nUnavailable: {reason}" if reason else ""),
-                Qt.ItemDataRole.ToolTipRole,
-            )
-            if reason:
-                self._disable_item(self.mode, row)
-        self.mode.setCurrentIndex(max(0, self.mode.findData(RunSpec().mode)))
-
-        self.workers = _labelled(
-            QSpinBox(), "Workers",
-            f"Worker threads or processes (1–{MAX_GUI_WORKERS}). This machine has "
-            f"{usable_cores()} usable cores.",
-        )
-        self.workers.setRange(1, MAX_GUI_WORKERS)
-        self.workers.setValue(usable_cores())
-
-        self.kernel = _labelled(QComboBox(), "Kernel", "The gcd implementation each task runs.")
-        for kernel in KERNELS.values():
-            self.kernel.addItem(kernel.title, kernel.name)
-            self.kernel.setItemData(
-                self.kernel.count() - 1, kernel.description, Qt.ItemDataRole.ToolTipRole
-            )
-
-        self.chunksize = _labelled(
-            QSpinBox(), "Chunk size",
-            "Pairs per task. 'auto' batches cheap work and splits heavy work finely; "
-            "1 is the seed's pool.map.",
-        )
-        self.chunksize.setRange(0, 1_000_000)
-        self.chunksize.setSpecialValueText("auto")
-        self.chunksize.setValue(0)
-
-        # The start methods of every mode that takes one; each mode then
-        # enables the box, and picks its default where the choice is not its own.
-        takers = [b for b in map(backends.get, backends.names()) if b.capabilities.takes_start_method]
-        self._start_method_help = (
-            f"How worker processes start ({', '.join(b.title.lower() for b in takers)} mode only)."
-        )
-        self.start_method = _labelled(QComboBox(), "Start method", self._start_method_help)
-        for method in dict.fromkeys(m for b in takers for m in b.capabilities.start_methods):
-            self.start_method.addItem(method, method)
-            self.start_method.setItemData(
-                self.start_method.count() - 1,
-                _START_METHOD_HELP.get(method, method),
-                Qt.ItemDataRole.ToolTipRole,
-            )
-        if takers:
-            default = takers[0].capabilities.default_start_method
-            self.start_method.setCurrentIndex(max(0, self.start_method.findData(default)))
-
-        self.repeats = _labelled(
-            QSpinBox(), "Repeats", "Runs in a row with the same settings (1–100)."
-        )
-        self.repeats.setRange(1, 100)
+        self.controls: dict[str, QWidget] = {}
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        for s in SETTINGS:
+            control = _control(s)
+            self.controls[s.name] = control
+            setattr(self, s.name, control)
+            caption = QLabel(s.label)
+            caption.setBuddy(control)
+            form.addRow(caption, control)
 
         self.run_button = _labelled(QPushButton("Run"), "Run", "Run the pairs with these settings (F5).")
         self.run_button.setDefault(True)
@@ -121,20 +100,6 @@ class ModePanel(QWidget):
         self.run_button.clicked.connect(self.runRequested)
         self.compare_button.clicked.connect(self.compareRequested)
         self.cancel_button.clicked.connect(self.cancelRequested)
-
-        form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        for label, widget in (
-            ("&Mode", self.mode),
-            ("&Workers", self.workers),
-            ("&Kernel", self.kernel),
-            ("C&hunk size", self.chunksize),
-            ("&Start method", self.start_method),
-            ("R&epeats", self.repeats),
-        ):
-            caption = QLabel(label)
-            caption.setBuddy(widget)
-            form.addRow(caption, widget)
         buttons = QHBoxLayout()
         buttons.addWidget(self.run_button)
         buttons.addWidget(self.compare_button)
@@ -144,17 +109,13 @@ class ModePanel(QWidget):
         layout.addLayout(buttons)
         layout.addStretch(1)
 
-        for combo in (self.mode, self.kernel, self.start_method):
-            combo.currentIndexChanged.connect(self._changed)
-        for spin in (self.workers, self.chunksize, self.repeats):
-            spin.valueChanged.connect(self._changed)
+        self.set_settings(RunSettings())
+        for control in self.controls.values():
+            if isinstance(control, QComboBox):
+                control.currentIndexChanged.connect(self._changed)
+            else:
+                control.valueChanged.connect(self._changed)
         self._update_enabled()
-
-    @staticmethod
-    def _disable_item(combo: QComboBox, row: int) -> None:
-        model = combo.model()
-        if isinstance(model, QStandardItemModel):
-            model.item(row).setEnabled(False)
 
     def _changed(self, *_):
         self._update_enabled()
@@ -167,63 +128,74 @@ class ModePanel(QWidget):
         backend = self._backend()
         caps = backend.capabilities
         running = self.cancel_button.isEnabled()
-        self.workers.setEnabled(not running and caps.takes_workers)
-        self.workers.setToolTip(
-            f"{backend.title} mode always uses one worker."
-            if not caps.takes_workers
-            else f"Worker threads or processes (1–{MAX_GUI_WORKERS}). This machine has "
-            f"{usable_cores()} usable cores."
-        )
-        self.start_method.setEnabled(not running and caps.takes_start_method)
-        if not caps.takes_start_method:
-            self.start_method.setToolTip(f"{backend.title} mode takes no start method.")
-        else:
-            self.start_method.setToolTip(self._start_method_help)
-            if self.start_method.currentData() not in caps.start_methods:
-                blocked = self.start_method.blockSignals(True)  # one specChanged
-                self.start_method.setCurrentIndex(
-                    self.start_method.findData(caps.default_start_method)
-                )
-                self.start_method.blockSignals(blocked)
+        for s in SETTINGS:
+            control = self.controls[s.name]
+            used = s.used_by(caps)
+            control.setEnabled(not running and used)
+            control.setToolTip(_tooltip(s) if used else s.unused_text(backend.title))
+            if used and s.uses is not None and s.kind == "choice":
+                # A choice that depends on the backend: pick the backend's own
+                # default when it does not offer the one shown.
+                offered = [o.value for o in s.options(caps)]
+                if offered and self._read(s) not in offered:
+                    blocked = control.blockSignals(True)  # one specChanged
+                    self._write(s, s.default_for(caps))
+                    control.blockSignals(blocked)
+
+    # -- one control -----------------------------------------------------
+    def _read(self, setting: Setting) -> Any:
+        control = self.controls[setting.name]
+        if isinstance(control, QComboBox):
+            return control.currentData()
+        value = control.value()
+        return setting.auto if setting.has_auto and value < setting.low else value
+
+    def _write(self, setting: Setting, value: Any) -> None:
+        """Show ``value`` (an unknown choice or None is ignored; a count is
+        clamped to the control's range)."""
+        control = self.controls[setting.name]
+        if isinstance(control, QComboBox):
+            index = control.findData(value)
+            if index >= 0:
+                control.setCurrentIndex(index)
+            return
+        if setting.has_auto and value == setting.auto:
+            control.setValue(control.minimum())
+        elif isinstance(value, int) and not isinstance(value, bool):
+            control.setValue(max(control.minimum(), min(control.maximum(), value)))
 
     # -- reading and writing the choices ---------------------------------
+    def settings(self) -> RunSettings:
+        """Every control's value; ``workers`` and ``start_method`` are kept
+        even for modes that ignore them."""
+        return RunSettings.from_values({s.name: self._read(s) for s in SETTINGS})
+
+    def set_settings(self, settings: RunSettings) -> None:
+        """Show ``settings`` (a mode this machine cannot run keeps the
+        current mode; unknown values are ignored)."""
+        for s in SETTINGS:
+            value = settings.get(s.name)
+            if s.name == "mode" and not backends.available(value):
+                continue
+            self._write(s, value)
+
     def spec(self) -> RunSpec:
-        backend = self._backend()
-        caps = backend.capabilities
-        chunk = self.chunksize.value()
-        return RunSpec(
-            mode=backend.name,
-            kernel=self.kernel.currentData(),
-            workers=self.workers.value() if caps.takes_workers else None,
-            chunksize="auto" if chunk == 0 else chunk,
-            start_method=self.start_method.currentData() if caps.takes_start_method else None,
-        )
+        """The spec a run with these settings gets."""
+        return self.settings().run_spec(self._backend().capabilities)
 
     def set_spec(self, spec: RunSpec) -> None:
-        """Show ``spec``'s choices (unknown values are ignored)."""
-        for combo, value in (
-            (self.mode, spec.mode),
-            (self.kernel, spec.kernel),
-            (self.start_method, spec.start_method),
-        ):
-            index = combo.findData(value)
-            if index >= 0:
-                combo.setCurrentIndex(index)
-        if spec.workers:
-            self.workers.setValue(spec.workers)
-        self.chunksize.setValue(0 if spec.chunksize == "auto" else int(spec.chunksize))
+        self.set_settings(self.settings().with_values(**{
+            s.name: getattr(spec, s.name) for s in SETTINGS if s.in_spec}))
 
     def repeat_count(self) -> int:
-        return self.repeats.value()
+        return self.settings().repeats
 
     def set_repeat_count(self, count: int) -> None:
         """Show ``count`` repeats (clamped to the allowed range)."""
-        self.repeats.setValue(max(self.repeats.minimum(), min(self.repeats.maximum(), int(count))))
+        self._write(BY_NAME["repeats"], int(count))
 
     def set_running(self, running: bool) -> None:
-        for widget in (self.mode, self.kernel, self.chunksize, self.repeats, self.run_button,
-                       self.compare_button):
+        for widget in (*self.controls.values(), self.run_button, self.compare_button):
             widget.setEnabled(not running)
         self.cancel_button.setEnabled(running)
         self._update_enabled()
-

@@ -14,10 +14,10 @@ from gcdapp.core.events import RunSpec
 from gcdapp.core.history import RunRecord
 from gcdapp.core.pairs import as_pairs, pairs_fingerprint
 from gcdapp.core.presets import SEED_NUMBERS
+from gcdapp.core.run_settings import RunSettings
 from gcdapp.core.session import AutosaveMarker, Session, save_session
 from gcdapp.ui import MainWindow
 from gcdapp.ui.document.autosave import AUTOSAVE_NAME, autosave_dir
-from gcdapp.ui.running.choices import choices_of
 from tests.ui.session_helpers import make_window  # noqa: F401 (fixture)
 
 
@@ -82,8 +82,9 @@ def test_opening_and_restoring_a_session_sets_its_runs_through_the_workspace(
     pairs = as_pairs(SEED_NUMBERS)
     fp = pairs_fingerprint(pairs)
     result = run_pairs(pairs, RunSpec(mode="serial", kernel="euclid"))
-    session = Session(pairs=pairs, spec=RunSpec(mode="threads", kernel="euclid", workers=2),
-                      repeats=2, runs=(RunRecord(4, "#4 serial", fp, result),),
+    session = Session(pairs=pairs,
+                      settings=RunSettings(RunSpec(mode="threads", kernel="euclid", workers=2), 2),
+                      runs=(RunRecord(4, "#4 serial", fp, result),),
                       pair_sets={fp: pairs})
     path = tmp_path / "one run.gcdapp.json"
     save_session(path, session)
@@ -99,7 +100,7 @@ def test_opening_and_restoring_a_session_sets_its_runs_through_the_workspace(
     assert window.workspace.settings.spec.mode == "threads" and window.workspace.settings.repeats == 2
     assert window.panel.spec().mode == "threads" and window.panel.repeat_count() == 2
     # what the panel cannot show (no start method) it corrects in the workspace, once
-    assert settings[-1] == window.workspace.settings == choices_of(window.panel)
+    assert settings[-1] == window.workspace.settings == window.panel.settings()
     assert len(settings) == 2 and settings[0].spec.start_method is None
     assert window.workspace.path == str(path) and not window.workspace.modified
     assert not window.isWindowModified()
@@ -113,7 +114,7 @@ def test_restoring_a_crashed_session_sets_its_runs_through_the_workspace(make_wi
     pairs = as_pairs([(12, 18)])
     fp = pairs_fingerprint(pairs)
     result = run_pairs(pairs, RunSpec(mode="serial", kernel="euclid"))
-    crashed = Session(pairs=pairs, spec=RunSpec(), repeats=1,
+    crashed = Session(pairs=pairs, settings=RunSettings(),
                       runs=(RunRecord(4, "#4 serial", fp, result),), pair_sets={fp: pairs},
                       autosave=AutosaveMarker(clean_exit=False, pid=999_999, modified=True))
     os.makedirs(autosave_dir(), exist_ok=True)

@@ -9,7 +9,8 @@ from PySide6.QtCore import QByteArray, QSettings, QSize, Qt
 
 from gcdapp.core import backends
 from gcdapp.core.events import RunSpec
-from gcdapp.ui.document.preferences import MAX_RECENT, AppSettings, RunChoices
+from gcdapp.core.run_settings import RunSettings
+from gcdapp.ui.document.preferences import MAX_RECENT, AppSettings
 from tests.ui.session_helpers import make_window, set_mode  # noqa: F401 (fixture)
 
 
@@ -79,7 +80,7 @@ def test_an_unavailable_mode_in_the_settings_is_not_chosen(make_window):
     unavailable = [name for name in backends.names() if not backends.available(name)]
     settings = AppSettings()
     for name in unavailable + ["no-such-mode"]:
-        settings.save_run_choices(RunChoices(RunSpec(mode=name), 1))
+        settings.save_run_choices(RunSettings(RunSpec(mode=name), 1))
         assert settings.run_choices().spec.mode == RunSpec().mode
 
 
@@ -91,7 +92,7 @@ def test_an_ini_file_written_by_hand_is_read(tmp_path):
     )
     settings = AppSettings(QSettings(str(path), QSettings.Format.IniFormat))
     choices = settings.run_choices()
-    assert choices == RunChoices(RunSpec(mode="serial", kernel="euclid", workers=2,
+    assert choices == RunSettings(RunSpec(mode="serial", kernel="euclid", workers=2,
                                          chunksize="auto", start_method=None), 3)
     assert settings.recent_files() == ["/one/file.csv"]  # one entry reads back as a string
 

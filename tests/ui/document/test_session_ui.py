@@ -180,7 +180,7 @@ CASES = {
     "wrong structure": (lambda data, doc: _wrong_structure(doc), "runs[0].tasks.t_start is missing"),
     "huge": (lambda data, doc: data, "is too large to open as a session"),
     "settings past 32 bits": (lambda data, doc: _settings(doc, chunksize=10**18),
-                              "settings.chunksize should be \"auto\" or a positive integer"),
+                              "settings.chunksize should be at most 1,000,000"),
     "range past int64": (lambda data, doc: _task_range(doc, 2**63 - 1, 1),
                          "runs[0].tasks.start names pairs outside the run: task 0 starts at "
                          "9,223,372,036,854,775,807 and counts 1"),

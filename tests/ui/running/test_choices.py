@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from gcdapp.core.events import RunSpec
-from gcdapp.core.run_choices import RunChoices
+from gcdapp.core.run_settings import RunSettings
 from gcdapp.core.workspace import Workspace
-from gcdapp.ui.running.choices import PanelSync, choices_of
+from gcdapp.ui.running.choices import PanelSync
 from gcdapp.ui.running.settings_panel import ModePanel
 
 
@@ -17,7 +17,7 @@ def make(qtbot):
 
 def test_the_workspace_starts_with_what_the_panel_shows_and_follows_the_user(qtbot):
     panel, workspace, _sync = make(qtbot)
-    assert workspace.settings == choices_of(panel)
+    assert workspace.settings == panel.settings()
     panel.mode.setCurrentIndex(panel.mode.findData("threads"))
     panel.repeats.setValue(4)
     assert workspace.settings.spec.mode == "threads" and workspace.settings.repeats == 4
@@ -28,7 +28,7 @@ def test_a_workspace_change_is_shown_with_the_panels_signals_blocked(qtbot):
     panel, workspace, _sync = make(qtbot)
     emitted = []
     panel.specChanged.connect(lambda: emitted.append(True))
-    choices = RunChoices(RunSpec(mode="serial", kernel="euclid", workers=3, chunksize=5,
+    choices = RunSettings(RunSpec(mode="serial", kernel="euclid", workers=3, chunksize=5,
                                  start_method=panel.start_method.currentData()), 6)
     workspace.set_settings(choices)
     assert emitted == []  # not written back as if the user had picked it
@@ -39,7 +39,7 @@ def test_a_workspace_change_is_shown_with_the_panels_signals_blocked(qtbot):
 
 def test_what_the_panel_cannot_show_is_corrected_in_the_workspace(qtbot):
     panel, workspace, _sync = make(qtbot)
-    workspace.set_settings(RunChoices(RunSpec(mode="no such mode", kernel="euclid"), 10**6))
-    assert workspace.settings == choices_of(panel)
+    workspace.set_settings(RunSettings(RunSpec(mode="no such mode", kernel="euclid"), 10**6))
+    assert workspace.settings == panel.settings()
     assert workspace.settings.spec.mode != "no such mode"
     assert workspace.settings.repeats == panel.repeats.maximum()

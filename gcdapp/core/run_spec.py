@@ -1,0 +1,21 @@
+"""What to run: the engine's knobs, as a user picks them.
+
+Standard library only: the command line's entry module (which spawned
+worker processes import again) reads it, and must not pull in numpy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """What to run: the knobs a user picks."""
+
+    mode: str = "processes"
+    kernel: str = "bruteforce"
+    workers: int | None = None  # None: the usable cores
+    chunksize: int | Literal["auto"] = "auto"
+    start_method: str | None = None  # processes only; None: the safe default
