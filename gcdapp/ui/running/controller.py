@@ -5,8 +5,6 @@ charts, progress to the status bar and problems to the message strip."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 from PySide6.QtCore import QObject, Signal, Slot
 
@@ -14,6 +12,7 @@ from gcdapp.core.engine import check_run
 from gcdapp.core.events import RunInfo, RunResult, RunSpec, TaskBatch
 from gcdapp.core.history import RunHistory, RunRecord
 from gcdapp.core.pairs import pairs_fingerprint
+from gcdapp.core.plan import comparison_plan, run_plan
 from gcdapp.core.workspace import PairsChange, RunsChange, Workspace
 from gcdapp.ui.charts.palette import run_color
 from gcdapp.ui.charts.timing import TimingChart
@@ -21,9 +20,6 @@ from gcdapp.ui.pairs.editor import PairEditor
 from gcdapp.ui.running.coordinator import Job, RunCoordinator
 from gcdapp.ui.running.message import RunMessage
 from gcdapp.ui.running.status import RunStatus
-
-COMPARED_MODES = ("serial", "threads", "processes")
-
 
 class RunController(QObject):
     """Owns the :class:`RunCoordinator`; lives on the GUI thread, and so do
@@ -75,20 +71,12 @@ class RunController(QObject):
     def start_run(self) -> bool:
         """Run the chosen settings (repeated as asked). False, with the reason
         shown, when it cannot start."""
-        choices = self.workspace.settings
-        return self._start_job([choices.run_spec()] * choices.repeats)
+        return self._start_job(run_plan(self.workspace.settings))
 
     @Slot()
     def compare_modes(self) -> bool:
         """Run serial, threads and processes in turn on the same pairs."""
-        choices = self.workspace.settings
-        base = choices.run_spec()
-        specs = [
-            replace(base, mode=mode, workers=None if mode == "serial" else base.workers,
-                    start_method=base.start_method if mode == "processes" else None)
-            for mode in COMPARED_MODES
-        ]
-        return self._start_job(specs * choices.repeats)
+        return self._start_job(comparison_plan(self.workspace.settings))
 
     def _start_job(self, specs: list[RunSpec]) -> bool:
         if self.running:
