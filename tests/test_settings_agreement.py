@@ -8,7 +8,7 @@ import json
 
 import pytest
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QComboBox, QSpinBox
+from PySide6.QtWidgets import QCheckBox, QComboBox, QSpinBox
 
 from gcdapp.cli.main import build_parser
 from gcdapp.core.pairs import as_pairs
@@ -19,6 +19,7 @@ from gcdapp.ui.running.settings_panel import ModePanel
 
 COUNTS = [s for s in SETTINGS if s.kind == "count"]
 CHOICES = [s for s in SETTINGS if s.kind == "choice"]
+FLAGS = [s for s in SETTINGS if s.kind == "flag"]
 
 
 def _cli(*flags: str):
@@ -43,6 +44,9 @@ def test_the_panel_has_one_control_per_setting_with_its_label_and_limits(panel):
             assert control.maximum() == s.high
             assert control.minimum() == (s.low - 1 if s.has_auto else s.low)
             assert bool(control.specialValueText()) == s.has_auto
+        elif s.kind == "flag":
+            assert isinstance(control, QCheckBox)
+            assert control.isChecked() == s.default
         else:
             assert isinstance(control, QComboBox)
             shown = [control.itemData(i) for i in range(control.count())]
@@ -106,3 +110,24 @@ def test_the_defaults_agree():
         assert (cli_value[0] if s.cli_many else cli_value) == defaults.get(s.name) == s.default
     assert decode_session(encode_session(Session(pairs=as_pairs([(1, 2)])))).settings == defaults
     assert RunSettings().get("chunksize") == AUTO
+
+
+@pytest.mark.parametrize("s", FLAGS, ids=lambda s: s.name)
+def test_every_layer_takes_both_values_of_a_flag(s, panel, tmp_path):
+    off = "--no-" + s.flag[2:]
+    assert getattr(_cli(s.flag), s.name) is True and getattr(_cli(off), s.name) is False
+    prefs = AppSettings(QSettings(str(tmp_path / "p.conf"), QSettings.Format.IniFormat))
+    for value in (True, False):
+        settings = RunSettings().with_values(**{s.name: value})
+        panel.set_settings(settings)
+        assert panel.settings().get(s.name) is value
+        data = encode_session(Session(pairs=as_pairs([(1, 2)]), settings=settings))
+        assert decode_session(data).settings.get(s.name) is value
+        prefs.save_run_choices(settings)
+        assert prefs.run_choices().get(s.name) is value
+    doc = json.loads(data)
+    doc["settings"][s.name] = "yes"
+    with pytest.raises(SessionError, match=f"settings.{s.name} should be true or false"):
+        decode_session(json.dumps(doc).encode())
+    del doc["settings"][s.name]  # a file written before the setting existed
+    assert decode_session(json.dumps(doc).encode()).settings.get(s.name) == s.default

@@ -26,7 +26,12 @@ def mode_record(results: list[RunResult]) -> dict:
         "wall_s": walls.median,
         "min_s": walls.min,
         "max_s": walls.max,
+        "mean_s": walls.mean,
+        "stdev_s": walls.stdev,
         "runs": [r.wall_s for r in results],
+        # pyperf's rules: stdev ≥ 10 % of the mean, or min/max ≥ 50 % from it
+        "unstable": walls.unstable,
+        "instability": walls.instability(),
         "startup_s": startups.median,
         "startup_runs": [r.startup_s for r in results],
         "python": platform.python_version(),
@@ -38,9 +43,27 @@ def _seconds(value: float) -> str:
     return f"{value:.3f} s"
 
 
+def _spread(record: dict) -> str:
+    if len(record["runs"]) < 2 or record["mean_s"] <= 0:
+        return "—"
+    mark = " !" if record["unstable"] else ""
+    return f"{record['stdev_s'] / record['mean_s']:.0%}{mark}"
+
+
+def format_warnings(records: list[dict]) -> list[str]:
+    """A line for each mode whose repeats cannot be trusted (pyperf's rules)."""
+    return [
+        f"warning: {r['mode']} is unstable over {len(r['runs'])} runs: "
+        + "; ".join(r["instability"])
+        + ". Use more --repeat, --warm-up, or a quieter machine."
+        for r in records if r["unstable"]
+    ]
+
+
 def format_table(records: list[dict]) -> str:
     """A plain-text table, one row per mode."""
-    headers = ["mode", "workers", "chunk", "wall (median)", "min", "max", "start-up", "speedup"]
+    headers = ["mode", "workers", "chunk", "wall (median)", "min", "max", "± (sd)", "start-up",
+               "speedup"]
     rows = []
     for r in records:
         speedup = r.get("speedup")
@@ -51,6 +74,7 @@ def format_table(records: list[dict]) -> str:
             _seconds(r["wall_s"]),
             _seconds(r["min_s"]),
             _seconds(r["max_s"]),
+            _spread(r),
             _seconds(r["startup_s"]),
             "—" if speedup is None else f"{speedup:.2f}×",
         ])

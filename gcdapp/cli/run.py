@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from gcdapp.cli.main import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_OK, EXIT_RUN_FAILED
-from gcdapp.cli.report import format_table, mode_record
-from gcdapp.cli.settings_flags import specs_from_args
+from gcdapp.cli.report import format_table, format_warnings, mode_record
+from gcdapp.cli.settings_flags import plan_from_args
 from gcdapp.core.atomic import atomic_write_text
 from gcdapp.core import backends
 from gcdapp.core.engine import Run, check_run
@@ -112,7 +112,8 @@ def run_command(args) -> int:
             print(f"gcdapp-cli: {line}", file=sys.stderr)
         return EXIT_BAD_INPUT
 
-    specs = specs_from_args(args)
+    plan = plan_from_args(args)
+    specs = list(dict.fromkeys(plan.runs))  # one per mode, in order
     problems = [f"{spec.mode}: {p}" for spec in specs for p in check_run(pairs, spec)]
     if problems:
         for problem in dict.fromkeys(problems):
@@ -122,25 +123,26 @@ def run_command(args) -> int:
     for spec in specs:
         backends.get(spec.mode).prepare(spec.start_method)
     show_progress = not args.quiet and sys.stderr.isatty()
-    all_runs = [ModeRuns(spec) for spec in specs]
-    for mode_runs in all_runs:
-        for repeat in range(args.repeats):
-            label = f"{mode_runs.spec.mode} {repeat + 1}/{args.repeats}"
-            run = Run(pairs, mode_runs.spec, Progress(label) if show_progress else None)
-            try:
-                result = run.execute()
-            except KeyboardInterrupt:
-                print("gcdapp-cli: interrupted; nothing was reported", file=sys.stderr)
-                return EXIT_INTERRUPTED
-            if result.status != "completed":
-                print(
-                    f"gcdapp-cli: {mode_runs.spec.mode} run failed: {result.error or result.status}",
-                    file=sys.stderr,
-                )
-                return EXIT_RUN_FAILED
+    all_runs = {spec: ModeRuns(spec) for spec in specs}
+    todo = [(spec, "warm-up") for spec in plan.warm_up]
+    todo += [(spec, None) for spec in plan.runs]
+    for spec, warm_up in todo:
+        mode_runs = all_runs[spec]
+        label = f"{spec.mode} {warm_up or f'{len(mode_runs.results) + 1}/{args.repeats}'}"
+        run = Run(pairs, spec, Progress(label) if show_progress else None)
+        try:
+            result = run.execute()
+        except KeyboardInterrupt:
+            print("gcdapp-cli: interrupted; nothing was reported", file=sys.stderr)
+            return EXIT_INTERRUPTED
+        if result.status != "completed":
+            what = f"{spec.mode} {warm_up} run" if warm_up else f"{spec.mode} run"
+            print(f"gcdapp-cli: {what} failed: {result.error or result.status}", file=sys.stderr)
+            return EXIT_RUN_FAILED
+        if not warm_up:
             mode_runs.results.append(result)
 
-    records = [mode_record(m.results) for m in all_runs]
+    records = [mode_record(m.results) for m in all_runs.values()]
     serial = next((r for r in records if r["mode"] == "serial"), None)
     for record in records:
         record["speedup"] = (
@@ -152,6 +154,8 @@ def run_command(args) -> int:
     if args.json != "-":
         print(f"{source}: {len(pairs):,} pairs, kernel {args.kernel}")
         print(format_table(records))
+        for warning in format_warnings(records):
+            print(warning)
         if len(pairs) <= 20:
             print("results: " + ", ".join(map(str, reference)))
     if disagree:

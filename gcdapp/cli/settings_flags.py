@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import argparse
 
-from gcdapp.core.run_spec import RunSpec
+from gcdapp.core.plan import Plan, modes_plan
 from gcdapp.core.run_settings import SETTINGS, RunSettings, Setting
 
 
@@ -47,6 +47,8 @@ def _parser(setting: Setting):
 
 def _help(setting: Setting) -> str:
     text = setting.tooltip.rstrip(".")
+    if setting.kind == "flag":
+        return f"{text} (default {'on' if setting.default else 'off'})"
     if setting.kind == "choice":
         text += f"; one of {', '.join(o.value for o in setting.all_options())}"
         if setting.cli_many:
@@ -60,6 +62,10 @@ def _help(setting: Setting) -> str:
 def add_setting_flags(parser: argparse.ArgumentParser) -> None:
     """A flag for every run setting; ``args.<name>`` holds its value."""
     for s in SETTINGS:
+        if s.kind == "flag":
+            parser.add_argument(s.flag, dest=s.name, action=argparse.BooleanOptionalAction,
+                                default=s.default, help=_help(s))
+            continue
         default = [s.default] if s.cli_many else s.default
         parser.add_argument(s.flag, dest=s.name, type=_parser(s), default=default,
                             metavar=s.metavar, help=_help(s))
@@ -76,6 +82,9 @@ def settings_from_args(args: argparse.Namespace) -> list[RunSettings]:
     return [RunSettings.from_values(d) for d in out]
 
 
-def specs_from_args(args: argparse.Namespace) -> list[RunSpec]:
-    """The run specs the flags ask for, settings a mode does not use left out."""
-    return [settings.run_spec() for settings in settings_from_args(args)]
+def plan_from_args(args: argparse.Namespace) -> Plan:
+    """The runs the flags ask for: each mode, ``--repeat`` rounds
+    (interleaved unless ``--no-interleave``), warm-ups first with
+    ``--warm-up``; each mode given only the settings it uses."""
+    first = settings_from_args(args)[0]
+    return modes_plan(first, getattr(args, "mode"))

@@ -57,7 +57,7 @@ class Setting:
     """One run setting. See the module docstring."""
 
     name: str
-    kind: Literal["choice", "count"]
+    kind: Literal["choice", "count", "flag"]
     default: Any
     label: str  # with a mnemonic: "&Workers"
     tooltip: str
@@ -85,6 +85,8 @@ class Setting:
     metavar: str | None = None
     #: the command line takes a comma-separated list (one run per value)
     cli_many: bool = False
+    #: files from before it existed lack it: missing means the default
+    added_later: bool = False
 
     @property
     def title(self) -> str:
@@ -121,6 +123,9 @@ class Setting:
     # -- checking ------------------------------------------------------------
     def problem(self, value: Any) -> str | None:
         """Why ``value`` is not acceptable for this setting, or None."""
+        if self.kind == "flag":
+            return None if type(value) is bool else (
+                f"{self.title.lower()} must be true or false, got {value!r}")
         if self.kind == "choice":
             if value is None and self.optional:
                 return None
@@ -144,6 +149,8 @@ class Setting:
 
     # -- text (command line, QSettings) ---------------------------------------
     def to_text(self, value: Any) -> str:
+        if self.kind == "flag":
+            return "true" if value else "false"
         if value is None or (self.has_auto and value == self.auto):
             return AUTO if self.has_auto else ""
         return str(value)
@@ -151,6 +158,11 @@ class Setting:
     def from_text(self, text: str) -> Any:
         """The value written as ``text``; ValueError with the reason."""
         text = str(text).strip()
+        if self.kind == "flag":
+            word = text.lower()
+            if word in _TRUE or word in _FALSE:
+                return word in _TRUE
+            raise ValueError(f"{text!r} is not true or false")
         if self.kind == "choice":
             return None if not text and self.optional else self.check(text)
         if self.has_auto and text.lower() == AUTO:
@@ -168,6 +180,10 @@ class Setting:
     def from_json(self, value: Any) -> Any:
         """The value a session stored; ValueError with the reason, worded
         to follow the field's name (``should be at most 256, not 300``)."""
+        if self.kind == "flag":
+            if type(value) is not bool:
+                raise ValueError(f"should be true or false, not {kind_of(value)}")
+            return value
         if self.kind == "choice":
             if value is None and self.optional:
                 return None
@@ -191,6 +207,10 @@ class Setting:
     def all_options(self) -> list[Option]:
         """Every choice any backend offers (for a choice setting)."""
         return self.options(None) if self.options is not None else []
+
+
+_TRUE = ("true", "yes", "on", "1")
+_FALSE = ("false", "no", "off", "0")
 
 
 # -- the choices -----------------------------------------------------------------
@@ -272,6 +292,18 @@ SETTINGS: tuple[Setting, ...] = (
         "Runs in a row with the same settings; reports give median, min and max.",
         low=1, high=MAX_REPEATS, in_spec=False, cli_flag="--repeat", metavar="R",
     ),
+    Setting(
+        "warm_up", "flag", False, "&Warm-up run",
+        "First one unrecorded run of each mode, so that pools, caches and the CPU's "
+        "clock settle before anything is measured.",
+        in_spec=False, added_later=True,
+    ),
+    Setting(
+        "interleave", "flag", True, "&Interleave modes",
+        "Compare modes in rounds (A B C A B C, not A A A B B B), so that drift in "
+        "this machine's speed falls on every mode alike.",
+        in_spec=False, added_later=True,
+    ),
 )
 
 BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
@@ -291,6 +323,8 @@ class RunSettings:
 
     spec: RunSpec = RunSpec()
     repeats: int = 1
+    warm_up: bool = False
+    interleave: bool = True
 
     def get(self, name: str) -> Any:
         return getattr(self.spec if BY_NAME[name].in_spec else self, name)

@@ -594,6 +594,9 @@ class _Reader:
     def settings(self, obj: dict) -> RunSettings:
         values = {}
         for s in SETTINGS:
+            if s.added_later and s.name not in obj:
+                values[s.name] = s.default  # a file from before the setting
+                continue
             value = self.get(obj, s.name, "settings")
             try:
                 values[s.name] = s.from_json(value)

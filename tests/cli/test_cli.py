@@ -125,3 +125,20 @@ def test_a_named_pipe_as_input_is_refused_not_waited_on(tmp_path):
     assert ("pipe.csv is not a regular file (it is a named pipe); gcdapp opens only files"
             in proc.stderr)
     assert "Traceback" not in proc.stderr and proc.stdout == ""
+
+
+def test_repeats_report_their_spread_and_whether_to_trust_them(tmp_path):
+    out = tmp_path / "r.json"
+    proc = cli("run", "--preset", "seed", "--mode", "serial,threads", "--kernel", "euclid",
+               "--repeat", "3", "--warm-up", "--no-interleave", "--json", str(out))
+    assert proc.returncode == 0, proc.stderr
+    records = json.loads(out.read_text())
+    for record in records:
+        assert len(record["runs"]) == 3  # the warm-up is not among them
+        assert record["min_s"] <= record["wall_s"] <= record["max_s"]
+        assert record["stdev_s"] >= 0 and record["mean_s"] > 0
+        assert isinstance(record["unstable"], bool)
+        assert record["unstable"] == bool(record["instability"])
+        warning = f"warning: {record['mode']} is unstable over 3 runs"
+        assert (warning in proc.stdout) == record["unstable"]
+    assert "± (sd)" in proc.stdout

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
+
 import pytest
 
 from gcdapp.core.backends import Capabilities
@@ -23,7 +25,8 @@ def test_every_spec_field_has_exactly_one_setting():
     assert in_spec == spec_field_names()
     assert len(BY_NAME) == len(SETTINGS)
     others = {s.name for s in SETTINGS if not s.in_spec}
-    assert others == {"repeats"}
+    assert others == {"repeats", "warm_up", "interleave"}
+    assert others == {f.name for f in fields(RunSettings)} - {"spec"}
 
 
 def test_defaults_are_the_run_spec_defaults():
@@ -95,3 +98,15 @@ def test_run_spec_leaves_unused_settings_at_their_default():
     spec = settings.run_spec(Capabilities(max_workers=1))
     assert spec.workers is None and spec.start_method is None and spec.mode == "serial"
     assert settings.spec.workers == 3  # kept for when the mode changes back
+
+
+def test_flags_read_from_text_and_json_and_refuse_anything_else():
+    warm = setting("warm_up")
+    assert warm.from_text("true") is True and warm.from_text("No") is False
+    assert warm.from_text(warm.to_text(True)) is True
+    with pytest.raises(ValueError, match="not true or false"):
+        warm.from_text("maybe")
+    assert warm.from_json(False) is False
+    with pytest.raises(ValueError, match="should be true or false, not an integer"):
+        warm.from_json(1)
+    assert setting("interleave").default is True and warm.default is False

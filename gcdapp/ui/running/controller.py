@@ -9,10 +9,11 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal, Slot
 
 from gcdapp.core.engine import check_run
-from gcdapp.core.events import RunInfo, RunResult, RunSpec, TaskBatch
+from gcdapp.core.events import RunInfo, RunResult, TaskBatch
 from gcdapp.core.history import RunHistory, RunRecord
 from gcdapp.core.pairs import pairs_fingerprint
-from gcdapp.core.plan import comparison_plan, run_plan
+from gcdapp.core.plan import Plan, comparison_plan, run_plan
+from gcdapp.core.repeats import stability_report
 from gcdapp.core.workspace import PairsChange, RunsChange, Workspace
 from gcdapp.ui.charts.palette import run_color
 from gcdapp.ui.charts.timing import TimingChart
@@ -55,6 +56,7 @@ class RunController(QObject):
         c.runFinished.connect(self._on_run_finished)
         c.jobFinished.connect(self._on_job_finished)
         c.jobFailed.connect(self._on_job_failed)
+        c.warmingUp.connect(self._on_warming_up)
         workspace.events.runs_changed.connect(self._on_runs_changed)
         workspace.events.pairs_changed.connect(self._on_pairs_changed)
 
@@ -78,17 +80,18 @@ class RunController(QObject):
         """Run serial, threads and processes in turn on the same pairs."""
         return self._start_job(comparison_plan(self.workspace.settings))
 
-    def _start_job(self, specs: list[RunSpec]) -> bool:
+    def _start_job(self, plan: Plan) -> bool:
         if self.running:
             return False
         pairs = self.workspace.pairs.copy()  # the runs' own snapshot
+        specs = plan.runs
         problems = list(dict.fromkeys(p for spec in specs for p in check_run(pairs, spec)))
         if problems:
             self.message.show_message("Cannot run: " + "; ".join(problems), "error")
             return False
         self.message.dismiss()
         self._job_pairs = pairs
-        job = Job(pairs, tuple((self._history.new_id(), spec) for spec in specs))
+        job = Job(pairs, tuple((self._history.new_id(), spec) for spec in specs), plan.warm_up)
         self._job_ids = job.run_ids
         self._set_running(True)
         self.coordinator.start(job)
@@ -213,7 +216,16 @@ class RunController(QObject):
                 f"{last.label}: {last.result.status} in {last.result.wall_s:.3f} s · "
                 f"{last.result.n_done:,} / {last.result.info.n_pairs:,} pairs"
             )
+        job_runs = [r for r in history if r.run_id in self._job_ids]
+        report = stability_report(job_runs) if all_completed else None
+        if report is not None:
+            kind, text = report
+            self.message.show_message(text, kind)
         self.jobFinished.emit(all_completed)
+
+    @Slot(str)
+    def _on_warming_up(self, mode: str) -> None:
+        self.status.show_text(f"Warm-up run ({mode}, not recorded)…")
 
     @Slot(str)
     def _on_job_failed(self, message: str) -> None:

@@ -27,6 +27,8 @@ class Job:
 
     pairs: np.ndarray
     runs: tuple[tuple[int, RunSpec], ...]  # (run id allocated by the caller, spec)
+    #: run first, not recorded: no events but ``warmingUp``
+    warm_up: tuple[RunSpec, ...] = ()
 
     @property
     def run_ids(self) -> tuple[int, ...]:
@@ -62,7 +64,8 @@ class _RunWorker(QObject):
     runFinished = Signal(int, object)  # run id, RunResult
     jobStarted = Signal(str)  # the fingerprint of the job's pairs
     jobFinished = Signal(bool)  # True when every repeat completed
-    jobFailed = Signal(str)  # the job could not start
+    jobFailed = Signal(str)  # the job could not start, or its warm-up failed
+    warmingUp = Signal(str)  # the mode of the unrecorded warm-up run starting
 
     def __init__(self):
         super().__init__()
@@ -82,29 +85,49 @@ class _RunWorker(QObject):
     def execute(self, job: Job) -> None:
         # Hashing a million pairs takes tens of ms: here, not on the GUI thread.
         self.jobStarted.emit(pairs_fingerprint(job.pairs))
+        for spec in job.warm_up:
+            if self._stop.is_set():
+                self.jobFinished.emit(False)
+                return
+            self.warmingUp.emit(spec.mode)
+            result = self._execute(job.pairs, spec, None)
+            if result is None:
+                return
+            if result.status == "failed":
+                self.jobFailed.emit(f"the warm-up {spec.mode} run failed: {result.error}")
+            if result.status != "completed":
+                self.jobFinished.emit(False)
+                return
         all_completed = True
         for run_id, spec in job.runs:
             if self._stop.is_set():
                 all_completed = False
                 break
-            try:
-                run = Run(job.pairs, spec, _SignalObserver(self, run_id))
-            except RunSetupError as exc:
-                self.jobFailed.emit("; ".join(exc.problems))
+            result = self._execute(job.pairs, spec, _SignalObserver(self, run_id))
+            if result is None:
                 return
-            with self._lock:
-                self._run = run
-            if self._stop.is_set():  # cancelled between the check and now
-                run.cancel()
-            try:
-                result = run.execute()
-            finally:
-                with self._lock:
-                    self._run = None
             if result.status != "completed":
                 all_completed = False
                 break
         self.jobFinished.emit(all_completed)
+
+    def _execute(self, pairs, spec: RunSpec, observer) -> RunResult | None:
+        """One run, cancellable from any thread; None (and ``jobFailed``)
+        when it cannot start."""
+        try:
+            run = Run(pairs, spec, observer)
+        except RunSetupError as exc:
+            self.jobFailed.emit("; ".join(exc.problems))
+            return None
+        with self._lock:
+            self._run = run
+        if self._stop.is_set():  # cancelled between the check and now
+            run.cancel()
+        try:
+            return run.execute()
+        finally:
+            with self._lock:
+                self._run = None
 
 
 class RunCoordinator(QObject):
@@ -120,6 +143,7 @@ class RunCoordinator(QObject):
     jobStarted = Signal(str)
     jobFinished = Signal(bool)
     jobFailed = Signal(str)
+    warmingUp = Signal(str)
     _submit = Signal(object)
 
     def __init__(self, parent: QObject | None = None):
@@ -132,7 +156,7 @@ class RunCoordinator(QObject):
         self._worker.moveToThread(self._thread)
         self._submit.connect(self._worker.execute)
         for name in ("jobStarted", "runStarted", "poolReady", "tasksCompleted", "runFinished",
-                     "jobFailed"):
+                     "jobFailed", "warmingUp"):
             getattr(self._worker, name).connect(getattr(self, name))
         self._worker.jobFinished.connect(self._on_job_finished)
         self._worker.jobFailed.connect(self._on_job_failed)

@@ -14,6 +14,7 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFormLayout,
     QHBoxLayout,
@@ -44,6 +45,8 @@ def _tooltip(setting: Setting) -> str:
 
 def _control(setting: Setting) -> QWidget:
     """The widget that edits ``setting``."""
+    if setting.kind == "flag":
+        return _labelled(QCheckBox(), setting.title, _tooltip(setting))
     if setting.kind == "choice":
         combo = QComboBox()
         for option in setting.all_options():
@@ -113,6 +116,8 @@ class ModePanel(QWidget):
         for control in self.controls.values():
             if isinstance(control, QComboBox):
                 control.currentIndexChanged.connect(self._changed)
+            elif isinstance(control, QCheckBox):
+                control.toggled.connect(self._changed)
             else:
                 control.valueChanged.connect(self._changed)
         self._update_enabled()
@@ -147,6 +152,8 @@ class ModePanel(QWidget):
         control = self.controls[setting.name]
         if isinstance(control, QComboBox):
             return control.currentData()
+        if isinstance(control, QCheckBox):
+            return control.isChecked()
         value = control.value()
         return setting.auto if setting.has_auto and value < setting.low else value
 
@@ -158,6 +165,10 @@ class ModePanel(QWidget):
             index = control.findData(value)
             if index >= 0:
                 control.setCurrentIndex(index)
+            return
+        if isinstance(control, QCheckBox):
+            if isinstance(value, bool):
+                control.setChecked(value)
             return
         if setting.has_auto and value == setting.auto:
             control.setValue(control.minimum())

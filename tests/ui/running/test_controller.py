@@ -120,3 +120,31 @@ def test_while_a_job_runs_clearing_is_refused_and_cancel_keeps_what_finished(qtb
     assert len(runner.workspace.history) == 2 and record.result.status == "cancelled"
     assert 1 <= record.result.n_done < 120
     assert "cancelled" in runner.message.message()
+
+
+def test_a_warm_up_is_run_but_not_recorded_and_repeats_are_judged(qtbot, runner):
+    choose(runner, "serial")
+    runner.panel.repeats.setValue(3)
+    runner.panel.warm_up.setChecked(True)
+    assert runner.workspace.settings.warm_up and runner.workspace.settings.repeats == 3
+    warmed = []
+    runner.coordinator.warmingUp.connect(warmed.append)
+    with qtbot.waitSignal(runner.jobFinished, timeout=RUN_TIMEOUT) as job:
+        assert runner.start_run()
+    assert job.args == [True] and warmed == ["serial"]
+    assert [r.mode for r in runner.workspace.history] == ["serial"] * 3  # no fourth run
+    # The three repeats are judged by pyperf's rules, one way or the other.
+    text = runner.message.message()
+    assert runner.message.kind in ("info", "warning")
+    assert ("serial: median" in text and "over 3 runs" in text) or \
+        ("serial is unstable over 3 runs" in text)
+
+
+def test_modes_can_be_compared_grouped_instead_of_interleaved(qtbot, runner):
+    choose(runner, "threads")
+    runner.panel.repeats.setValue(2)
+    runner.panel.interleave.setChecked(False)
+    with qtbot.waitSignal(runner.jobFinished, timeout=RUN_TIMEOUT):
+        assert runner.compare_modes()
+    assert [r.mode for r in runner.workspace.history] == \
+        ["serial", "serial", "threads", "threads", "processes", "processes"]
