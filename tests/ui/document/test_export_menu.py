@@ -17,6 +17,7 @@ from gcdapp.ui import MainWindow
 from gcdapp.ui.document.export_menu import ExportMenu, install_export_menu
 
 RUN_TIMEOUT = 120_000
+EXPORT_TIMEOUT = 60_000
 MENU_TEXTS = [
     "Results as CSV…",
     "Selected run's results as CSV…",
@@ -64,6 +65,14 @@ def run_and_wait(qtbot, window, mode="threads"):
         panel.workers.setValue(2)
     with qtbot.waitSignal(window.jobFinished, timeout=RUN_TIMEOUT):
         assert window.runner.start_run()
+
+
+def trigger_and_wait(qtbot, menu, action):
+    """Trigger an export action and wait until its file is written (or not):
+    the file is written on the menu's worker thread."""
+    with qtbot.waitSignal(menu.finished, timeout=EXPORT_TIMEOUT):
+        action.trigger()
+    assert not menu.busy
 
 
 def file_menu(window) -> QMenu:
@@ -134,7 +143,7 @@ def test_every_action_writes_its_file(qtbot, window, monkeypatch, tmp_path):
 
     def export(action, name):
         dialog.answer = tmp_path / name
-        action.trigger()
+        trigger_and_wait(qtbot, menu, action)
         assert window.message.kind == "info", window.message.message()
         assert str(tmp_path / name) in window.message.message()
         return tmp_path / name
@@ -200,10 +209,10 @@ def test_a_name_without_suffix_gets_one(qtbot, window, monkeypatch, tmp_path):
     menu = install_export_menu(window)
     run_and_wait(qtbot, window)
     Dialog(monkeypatch, answer=tmp_path / "runs")
-    menu.runs_json_action.trigger()
+    trigger_and_wait(qtbot, menu, menu.runs_json_action)
     assert json.loads((tmp_path / "runs.json").read_text())["runs"]
     Dialog(monkeypatch, answer=tmp_path / "bars.chart")
-    menu.chart_actions[("walls", ".svg")].trigger()
+    trigger_and_wait(qtbot, menu, menu.chart_actions[("walls", ".svg")])
     ET.parse(tmp_path / "bars.chart.svg")
 
 
@@ -214,7 +223,7 @@ def test_a_write_failure_is_shown_in_the_window_not_raised(qtbot, window, monkey
     Dialog(monkeypatch, answer=target)
     written = []
     menu.exported.connect(written.append)
-    menu.runs_csv_action.trigger()
+    trigger_and_wait(qtbot, menu, menu.runs_csv_action)
     assert window.message.kind == "error"
     assert window.message.message() == (
         f"Cannot export the runs: Cannot write {target}: No such file or directory")
@@ -224,7 +233,7 @@ def test_a_write_failure_is_shown_in_the_window_not_raised(qtbot, window, monkey
     folder = tmp_path / "a folder.png"
     folder.mkdir()
     Dialog(monkeypatch, answer=folder)
-    menu.chart_actions[("timeline", ".png")].trigger()
+    trigger_and_wait(qtbot, menu, menu.chart_actions[("timeline", ".png")])
     assert window.message.kind == "error"
     assert "it is a folder" in window.message.message()
 
@@ -241,7 +250,7 @@ def test_old_file_survives_a_failed_export(qtbot, window, monkeypatch, tmp_path)
 
     monkeypatch.setattr(atomic.os, "fsync", full)
     Dialog(monkeypatch, answer=path)
-    menu.results_csv_action.trigger()
+    trigger_and_wait(qtbot, menu, menu.results_csv_action)
     assert window.message.kind == "error"
     assert "No space left on device" in window.message.message()
     assert path.read_text() == "precious\n"
@@ -256,5 +265,10 @@ def test_exports_can_be_called_with_a_path(qtbot, window, tmp_path):
     run_and_wait(qtbot, window)
     run_id = window.workspace.history.records[0].run_id
     assert menu.export_run_results_csv(run_id, tmp_path / "r.csv") == tmp_path / "r.csv"
+    assert menu.wait()  # written in the background: wait() blocks until it is
+    assert read_csv(tmp_path / "r.csv")[0] == list(RESULT_FIELDS)
+    assert window.message.message() == (
+        f"Saved 10 results of {window.workspace.history.records[0].label} to {tmp_path / 'r.csv'}")
     assert menu.export_chart("completion", ".png", tmp_path / "c") == tmp_path / "c.png"
+    assert menu.wait()
     assert not QImage(str(tmp_path / "c.png")).isNull()
