@@ -143,6 +143,8 @@ class ExportMenu(QMenu):
     exported = Signal(str)
     #: An export ended: ``"saved"``, ``"failed"`` or ``"cancelled"``, and its path.
     finished = Signal(str, str)
+    #: The export in flight: items written, items in all (a few times a second).
+    progressed = Signal(int, int)
 
     def __init__(self, window: QMainWindow, directory: Directory = None, parent=None):
         super().__init__("&Export", parent)
@@ -445,11 +447,22 @@ class ExportMenu(QMenu):
         and report it; True when none is left running."""
         return self._worker.wait(timeout)
 
-    def shutdown(self, grace_s: float = CLOSE_GRACE_S) -> None:
+    @property
+    def progress_delay_ms(self) -> int:
+        """How long an export runs before its progress dialog shows."""
+        return self._progress_timer.interval()
+
+    @progress_delay_ms.setter
+    def progress_delay_ms(self, ms: int) -> None:
+        self._progress_timer.setInterval(max(0, int(ms)))
+
+    def shutdown(self, grace_s: float | None = None) -> None:
         """The window is closing: let the export in flight finish for up to
-        ``grace_s`` seconds, else cancel it; either way its thread is gone
-        when this returns."""
+        ``grace_s`` seconds (:data:`CLOSE_GRACE_S`), else cancel it; either
+        way its thread is gone when this returns."""
         self._progress_timer.stop()
+        if grace_s is None:
+            grace_s = CLOSE_GRACE_S
         if self.busy and not self._worker.wait(grace_s):
             self._worker.cancel()
             self._worker.wait()
@@ -512,6 +525,8 @@ class ExportMenu(QMenu):
 
     @Slot(int, int)
     def _on_progress(self, done: int, total: int) -> None:
+        if (done, total) != self._progress_value:
+            self.progressed.emit(done, total)
         self._progress_value = (done, total)
         if self._progress is not None and not self._worker.cancelling:
             self._progress.setValue(_STEPS * done // total if total > 0 else 0)
