@@ -1,10 +1,16 @@
 """Writers for results and runs: CSV and JSON, Qt-free.
 
-Every writer builds the whole file in memory and hands it to
-:func:`gcdapp.core.atomic.atomic_write_text`, so a reader (or a crash) sees
-the old file or the new one, never half of one. A failure raises
-:class:`ExportError`, whose message names the file and the reason; the old
-file, if any, is left as it was.
+Every file is written atomically, so a reader (or a crash) sees the old file
+or the new one, never half of one. A failure raises :class:`ExportError`,
+whose message names the file and the reason; the old file, if any, is left
+as it was.
+
+Each ``write_*`` writer has a ``*_chunks`` twin that returns the same bytes as
+:class:`~gcdapp.core.export_chunks.Chunks`: pieces of a few thousand rows,
+formatted only when asked for, with the rows done after each. The GUI writes
+those on a worker thread with :func:`~gcdapp.core.export_chunks.write_chunks`
+(progress, and a stop between pieces); ``write_*`` is that same write, here
+and now.
 
 Formats
 -------
@@ -47,6 +53,7 @@ import numpy as np
 
 from gcdapp import __version__
 from gcdapp.core.atomic import atomic_write_bytes, atomic_write_text
+from gcdapp.core.export_chunks import Chunks, ExportError, reason, write_chunks
 from gcdapp.core.events import RunResult, TaskBatch
 from gcdapp.core.history import RunHistory, RunRecord
 from gcdapp.core.task_rows import pair_rows
@@ -57,7 +64,11 @@ __all__ = [
     "RUNS_JSON_FORMAT",
     "ExportError",
     "pair_task_columns",
+    "results_csv_chunks",
+    "run_results_csv_chunks",
     "run_rows",
+    "runs_csv_chunks",
+    "runs_json_chunks",
     "runs_to_json",
     "write_atomic_bytes",
     "write_atomic_text",
@@ -90,21 +101,6 @@ RUNS_JSON_FORMAT = "gcdapp-runs"
 RUNS_JSON_VERSION = 1
 
 
-class ExportError(Exception):
-    """An export that could not be written; the message says which file and why."""
-
-    def __init__(self, path: str | os.PathLike, reason: str):
-        super().__init__(f"Cannot write {os.fspath(path)}: {reason}")
-        self.path = os.fspath(path)
-        self.reason = reason
-
-
-def _reason(exc: BaseException) -> str:
-    if isinstance(exc, OSError) and exc.strerror:
-        return exc.strerror
-    return str(exc) or type(exc).__name__
-
-
 def _write_atomically(path: str | os.PathLike, write, content) -> None:
     target = Path(path)
     if target.is_dir():
@@ -112,7 +108,7 @@ def _write_atomically(path: str | os.PathLike, write, content) -> None:
     try:
         write(target, content)
     except (OSError, ValueError) as exc:
-        raise ExportError(path, _reason(exc)) from exc
+        raise ExportError(path, reason(exc)) from exc
 
 
 def write_atomic_text(path: str | os.PathLike, text: str) -> None:
@@ -128,8 +124,9 @@ def write_atomic_bytes(path: str | os.PathLike, data: bytes) -> None:
 # -- results -------------------------------------------------------------------
 
 
-#: Rows formatted at a time by :func:`write_results_csv`.
-_BLOCK = 1 << 16
+#: Rows per piece of :func:`results_csv_chunks`: each of the few C calls that
+#: format a piece (csv, str, numpy) holds the GIL for a millisecond or two.
+ROWS_PER_CHUNK = 4096
 
 
 def _int_cells(values: np.ndarray) -> list[str]:
@@ -156,6 +153,74 @@ def _float_cells(values: np.ndarray, keep: np.ndarray) -> list[str]:
     return np.repeat(texts, np.diff(np.append(starts, n))).tolist()
 
 
+def _take(buffer: io.StringIO) -> str:
+    text = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate(0)
+    return text
+
+
+def results_csv_chunks(
+    pairs: np.ndarray,
+    gcd: np.ndarray,
+    done: np.ndarray,
+    time_s: np.ndarray,
+    worker_index: np.ndarray,
+    worker_labels: Sequence[str],
+    *,
+    rows_per_chunk: int = ROWS_PER_CHUNK,
+) -> Chunks:
+    """The results CSV of :func:`write_results_csv`, in pieces of
+    ``rows_per_chunk`` rows (the header goes with the first). The columns are
+    checked now (``ValueError``); the rows are formatted as the pieces are
+    taken, from the arrays given, which must not change meanwhile."""
+    pairs = np.asarray(pairs)
+    n = len(pairs)
+    if pairs.size == 0:
+        pairs = np.empty((0, 2), dtype=np.int64)
+    if pairs.ndim != 2 or pairs.shape[1] != 2:
+        raise ValueError(f"pairs must have shape (n, 2), got {pairs.shape}")
+    done = np.asarray(done, dtype=bool)
+    gcd = np.asarray(gcd)
+    time_s = np.asarray(time_s, dtype=np.float64)
+    worker_index = np.asarray(worker_index)
+    for name, column in (("gcd", gcd), ("done", done), ("time_s", time_s),
+                         ("worker_index", worker_index)):
+        if len(column) != n:
+            raise ValueError(f"{name} has {len(column)} values for {n} pairs")
+    step = max(1, int(rows_per_chunk))
+
+    labels = np.empty(len(worker_labels) + 1, dtype=object)
+    labels[:-1] = [str(label) for label in worker_labels]
+    labels[-1] = ""  # for "no worker"
+    no_worker = len(worker_labels)
+
+    def pieces():
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(RESULT_FIELDS)
+        if n == 0:
+            yield _take(buffer), 0
+        # Piece by piece, whole columns at once: numpy picks and formats the
+        # cells (as text, which the csv module writes fastest), csv writes rows.
+        for lo in range(0, n, step):
+            hi = min(lo + step, n)
+            ok = done[lo:hi]
+            a = _int_cells(pairs[lo:hi, 0])
+            b = _int_cells(pairs[lo:hi, 1])
+            g = _int_cells(gcd[lo:hi])
+            for i in np.flatnonzero(~ok).tolist():
+                g[i] = ""
+            t = _float_cells(time_s[lo:hi], ok)
+            index = worker_index[lo:hi].astype(np.intp)
+            index[(index < 0) | (index >= no_worker) | ~ok] = no_worker
+            w = labels[index].tolist()
+            writer.writerows(zip(a, b, g, t, w))
+            yield _take(buffer), hi
+
+    return Chunks(n, pieces())
+
+
 def write_results_csv(
     path: str | os.PathLike,
     pairs: np.ndarray,
@@ -172,46 +237,8 @@ def write_results_csv(
     ``worker_index`` indexes ``worker_labels`` (-1 when none). Pairs that are
     not ``done`` get empty gcd, time and worker cells.
     """
-    pairs = np.asarray(pairs)
-    n = len(pairs)
-    if pairs.size == 0:
-        pairs = np.empty((0, 2), dtype=np.int64)
-    if pairs.ndim != 2 or pairs.shape[1] != 2:
-        raise ValueError(f"pairs must have shape (n, 2), got {pairs.shape}")
-    done = np.asarray(done, dtype=bool)
-    gcd = np.asarray(gcd)
-    time_s = np.asarray(time_s, dtype=np.float64)
-    worker_index = np.asarray(worker_index)
-    for name, column in (("gcd", gcd), ("done", done), ("time_s", time_s),
-                         ("worker_index", worker_index)):
-        if len(column) != n:
-            raise ValueError(f"{name} has {len(column)} values for {n} pairs")
-
-    labels = np.empty(len(worker_labels) + 1, dtype=object)
-    labels[:-1] = [str(label) for label in worker_labels]
-    labels[-1] = ""  # for "no worker"
-    no_worker = len(worker_labels)
-
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(RESULT_FIELDS)
-    # Block by block, whole columns at once: numpy picks and formats the cells
-    # (as text, which the csv module writes fastest), csv writes the rows.
-    for lo in range(0, n, _BLOCK):
-        hi = min(lo + _BLOCK, n)
-        ok = done[lo:hi]
-        a = _int_cells(pairs[lo:hi, 0])
-        b = _int_cells(pairs[lo:hi, 1])
-        g = _int_cells(gcd[lo:hi])
-        for i in np.flatnonzero(~ok).tolist():
-            g[i] = ""
-        t = _float_cells(time_s[lo:hi], ok)
-        index = worker_index[lo:hi].astype(np.intp)
-        index[(index < 0) | (index >= no_worker) | ~ok] = no_worker
-        w = labels[index].tolist()
-        writer.writerows(zip(a, b, g, t, w))
-    write_atomic_text(path, buffer.getvalue())
-    return n
+    chunks = results_csv_chunks(pairs, gcd, done, time_s, worker_index, worker_labels)
+    return write_chunks(path, chunks)
 
 
 def pair_task_columns(tasks: TaskBatch, n_pairs: int) -> tuple[np.ndarray, np.ndarray]:
@@ -230,15 +257,25 @@ def pair_task_columns(tasks: TaskBatch, n_pairs: int) -> tuple[np.ndarray, np.nd
     return time_s, lane
 
 
-def write_run_results_csv(path: str | os.PathLike, result: RunResult, pairs: np.ndarray) -> int:
-    """The results CSV of one stored run: its ``pairs`` and what it computed."""
+def run_results_csv_chunks(result: RunResult, pairs: np.ndarray) -> Chunks:
+    """:func:`write_run_results_csv` in pieces; the per-pair task columns are
+    worked out when the first piece is taken (off the caller's thread)."""
     pairs = np.asarray(pairs)
     n = len(pairs)
     if len(result.done) != n:
         raise ValueError(f"the run has {len(result.done)} results for {n} pairs")
-    time_s, lane = pair_task_columns(result.tasks, n)
-    return write_results_csv(path, pairs, result.results, result.done, time_s, lane,
-                             result.tasks.lanes)
+
+    def pieces():
+        time_s, lane = pair_task_columns(result.tasks, n)
+        yield from results_csv_chunks(pairs, result.results, result.done, time_s, lane,
+                                      result.tasks.lanes).pieces
+
+    return Chunks(n, pieces())
+
+
+def write_run_results_csv(path: str | os.PathLike, result: RunResult, pairs: np.ndarray) -> int:
+    """The results CSV of one stored run: its ``pairs`` and what it computed."""
+    return write_chunks(path, run_results_csv_chunks(result, pairs))
 
 
 # -- runs ----------------------------------------------------------------------
@@ -288,17 +325,34 @@ def runs_to_json(history: RunHistory) -> list[dict]:
     return run_rows(history)
 
 
+#: Runs per piece of the runs CSV and JSON.
+RUNS_PER_CHUNK = 256
+
+
+def runs_csv_chunks(history: RunHistory, *, runs_per_chunk: int = RUNS_PER_CHUNK) -> Chunks:
+    """:func:`write_runs_csv` in pieces. The rows are taken from ``history``
+    now (it may change afterwards); their text as the pieces are taken."""
+    rows = run_rows(history)
+    step = max(1, int(runs_per_chunk))
+
+    def pieces():
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(RUN_FIELDS)
+        if not rows:
+            yield _take(buffer), 0
+        for lo in range(0, len(rows), step):
+            for row in rows[lo:lo + step]:
+                # floats as repr (shortest round-trip); None as an empty cell
+                writer.writerow(["" if row[key] is None else row[key] for key in RUN_FIELDS])
+            yield _take(buffer), min(lo + step, len(rows))
+
+    return Chunks(len(rows), pieces())
+
+
 def write_runs_csv(path: str | os.PathLike, history: RunHistory) -> int:
     """One row per run (columns :data:`RUN_FIELDS`); return the row count."""
-    rows = run_rows(history)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(RUN_FIELDS)
-    for row in rows:
-        # floats as repr (shortest round-trip); None as an empty cell
-        writer.writerow(["" if row[key] is None else row[key] for key in RUN_FIELDS])
-    write_atomic_text(path, buffer.getvalue())
-    return len(rows)
+    return write_chunks(path, runs_csv_chunks(history))
 
 
 def runs_document(history: RunHistory) -> dict:
@@ -312,9 +366,39 @@ def runs_document(history: RunHistory) -> dict:
     }
 
 
+def _json_encoder() -> json.JSONEncoder:
+    return json.JSONEncoder(indent=2, ensure_ascii=False, allow_nan=False)
+
+
+def runs_json_chunks(history: RunHistory, *, runs_per_chunk: int = RUNS_PER_CHUNK) -> Chunks:
+    """:func:`write_runs_json` in pieces: the same bytes as
+    ``json.dumps(runs_document(history), indent=2, ensure_ascii=False) + "\\n"``.
+    The document is taken from ``history`` now; its text as the pieces are taken."""
+    document = runs_document(history)
+    runs = document["runs"]
+    step = max(1, int(runs_per_chunk))
+
+    def pieces():
+        encoder = _json_encoder()
+        if not runs:
+            yield encoder.encode(document) + "\n", 0
+            return
+        # "runs" is the last key: encode the header around a placeholder run,
+        # then each run indented as json.dumps indents an item of that list.
+        head, _placeholder, tail = encoder.encode({**document, "runs": [None]}).rpartition("null")
+        inner = "\n    "  # a run's lines sit 4 spaces deep in the document
+        between = "," + inner
+        for lo in range(0, len(runs), step):
+            hi = min(lo + step, len(runs))
+            text = between.join(
+                encoder.encode(run).replace("\n", inner) for run in runs[lo:hi]
+            )
+            yield ((head if lo == 0 else between) + text
+                   + (tail + "\n" if hi == len(runs) else "")), hi
+
+    return Chunks(len(runs), pieces())
+
+
 def write_runs_json(path: str | os.PathLike, history: RunHistory) -> int:
     """Write :func:`runs_document` as indented JSON; return the run count."""
-    document = runs_document(history)
-    text = json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
-    write_atomic_text(path, text)
-    return len(document["runs"])
+    return write_chunks(path, runs_json_chunks(history))

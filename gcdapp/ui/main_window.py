@@ -247,8 +247,10 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _shut_down(self) -> None:
-        # Stop the run (terminating pool workers), then the coordinator thread;
-        # then save the preferences and the autosave marked as a clean exit.
+        # Finish (or cancel) an export in flight; stop the run (terminating pool
+        # workers), then the coordinator thread; then save the preferences and
+        # the autosave marked as a clean exit.
+        self.export_menu.shutdown()
         self.runner.shutdown(2000)
         self.documents.finish_session()
 

@@ -28,7 +28,9 @@ writes those as ``<rect>`` elements inside a transformed ``<g>``, which
 pyqtgraph keeps as they are, so the bars survive the SVG export.
 
 Files are written atomically (:func:`gcdapp.core.export.write_atomic_bytes`);
-failures raise :class:`gcdapp.core.export.ExportError`.
+failures raise :class:`gcdapp.core.export.ExportError`. Rendering must happen
+on the GUI thread (it paints Qt items); :func:`plot_bytes` does only that, so
+the file can be written elsewhere (the export menu writes it on its worker).
 """
 
 from __future__ import annotations
@@ -49,7 +51,7 @@ from PySide6.QtWidgets import QGraphicsLayout
 
 from gcdapp.core.export import ExportError, write_atomic_bytes
 
-__all__ = ["CHART_FORMATS", "export_plot", "plot_to_png", "plot_to_svg"]
+__all__ = ["CHART_FORMATS", "export_plot", "plot_bytes", "plot_to_png", "plot_to_svg"]
 
 #: Suffixes :func:`export_plot` understands.
 CHART_FORMATS = (".png", ".svg")
@@ -206,9 +208,9 @@ def _png_bytes(image: QImage) -> bytes:
     return array.data()
 
 
-def export_plot(plot, path: str | os.PathLike, *, width: int | None = None) -> Path:
-    """Save ``plot`` (a PlotWidget or its PlotItem) to ``path``: PNG or SVG by
-    the suffix. Atomic: on failure the old file is left as it was.
+def plot_bytes(plot, path: str | os.PathLike, *, width: int | None = None) -> bytes:
+    """The file :func:`export_plot` would write at ``path``: ``plot`` rendered
+    as PNG or SVG by the suffix. On the GUI thread only.
 
     Raises :class:`ExportError` (the message names the file and the reason),
     or ``ValueError`` for an unsupported suffix.
@@ -222,10 +224,19 @@ def export_plot(plot, path: str | os.PathLike, *, width: int | None = None) -> P
         )
     try:
         if suffix == ".png":
-            data = _png_bytes(plot_to_png(plot, width))
-        else:
-            data = plot_to_svg(plot)
+            return _png_bytes(plot_to_png(plot, width))
+        return plot_to_svg(plot)
     except (ValueError, TypeError, RuntimeError) as exc:
         raise ExportError(target, str(exc) or type(exc).__name__) from exc
-    write_atomic_bytes(target, data)
+
+
+def export_plot(plot, path: str | os.PathLike, *, width: int | None = None) -> Path:
+    """Save ``plot`` (a PlotWidget or its PlotItem) to ``path``: PNG or SVG by
+    the suffix. Atomic: on failure the old file is left as it was.
+
+    Raises :class:`ExportError` (the message names the file and the reason),
+    or ``ValueError`` for an unsupported suffix.
+    """
+    target = Path(path)
+    write_atomic_bytes(target, plot_bytes(plot, target, width=width))
     return target

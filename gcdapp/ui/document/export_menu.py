@@ -12,6 +12,17 @@ itself: pass ``directory`` (a path, or a callable returning one) to choose
 where the dialog opens, and connect :attr:`ExportMenu.exported` to learn
 where a file went. A failure is shown in the window's message strip
 (``window.message``), never as a traceback or a blocking dialog.
+
+Off the GUI thread: an export takes a snapshot of what it writes on the GUI
+thread (copies of the editor's result columns, a few milliseconds for a
+million rows; a chart is rendered there too, as Qt requires) and hands the
+file, in pieces, to an :class:`~gcdapp.ui.document.export_worker.ExportWorker`
+thread. The window keeps running meanwhile. An export still running after
+:data:`PROGRESS_DELAY_MS` shows a progress dialog with Cancel; a cancelled
+export leaves no file, and any old file as it was. One export runs at a
+time: another is refused with a message saying so. Closing the window
+(:meth:`ExportMenu.shutdown`) lets the export in flight finish for up to
+:data:`CLOSE_GRACE_S` seconds, then cancels it; no thread is left behind.
 """
 
 from __future__ import annotations
@@ -25,16 +36,18 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtCore import QStandardPaths, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QGuiApplication
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QProgressDialog
 
 from gcdapp.core.export import (
     ExportError,
-    write_results_csv,
-    write_run_results_csv,
-    write_runs_csv,
-    write_runs_json,
+    results_csv_chunks,
+    run_results_csv_chunks,
+    runs_csv_chunks,
+    runs_json_chunks,
 )
-from gcdapp.ui.charts.export import CHART_FORMATS, export_plot
+from gcdapp.core.export_chunks import bytes_chunks
+from gcdapp.ui.charts.export import CHART_FORMATS, plot_bytes
+from gcdapp.ui.document.export_worker import BROKEN, CANCELLED, SAVED, ExportWorker
 
 __all__ = ["CHARTS", "ExportMenu", "install_export_menu"]
 
@@ -59,6 +72,13 @@ _FILTERS = {
 }
 
 Directory = str | os.PathLike | Callable[[], str | os.PathLike | None] | None
+
+#: An export still running after this long shows its progress, with Cancel.
+PROGRESS_DELAY_MS = 300
+#: Closing the window lets an export in flight finish for this long, then cancels it.
+CLOSE_GRACE_S = 5.0
+#: Steps of the progress bar.
+_STEPS = 1000
 
 
 def _file_menu(window: QMainWindow) -> QMenu:
@@ -111,13 +131,20 @@ class ExportMenu(QMenu):
     """The File > Export submenu of a :class:`gcdapp.ui.MainWindow`.
 
     Each ``export_*`` method takes an optional ``path``; without one it asks
-    with a save dialog. They return the path written, or None when cancelled,
-    when there was nothing to export or when writing failed (the reason is
-    then shown in ``window.message``).
+    with a save dialog. They return the path being written, or None when the
+    dialog was cancelled, when there was nothing to export, when another
+    export is running or when the export could not start (the reason is then
+    shown in ``window.message``). The file is written in the background: its
+    outcome follows in ``window.message``, :attr:`exported` and
+    :attr:`finished`; :meth:`wait` blocks until it is known.
     """
 
     #: A file was written (its path).
     exported = Signal(str)
+    #: An export ended: ``"saved"``, ``"failed"`` or ``"cancelled"``, and its path.
+    finished = Signal(str, str)
+    #: The export in flight: items written, items in all (a few times a second).
+    progressed = Signal(int, int)
 
     def __init__(self, window: QMainWindow, directory: Directory = None, parent=None):
         super().__init__("&Export", parent)
@@ -160,6 +187,17 @@ class ExportMenu(QMenu):
                 )
                 action.setData((key, suffix))
                 self.chart_actions[(key, suffix)] = action
+
+        self._worker = ExportWorker(self)
+        self._worker.progressed.connect(self._on_progress)
+        self._worker.finished.connect(self._on_finished)
+        self._job: tuple[str, str] | None = None  # (what, summary) of the export in flight
+        self._progress: QProgressDialog | None = None
+        self._progress_value = (0, 0)
+        self._progress_timer = QTimer(self)
+        self._progress_timer.setSingleShot(True)
+        self._progress_timer.setInterval(PROGRESS_DELAY_MS)
+        self._progress_timer.timeout.connect(self._show_progress)
 
         self.aboutToShow.connect(self.refresh)
         self._connect_window()
@@ -231,8 +269,17 @@ class ExportMenu(QMenu):
 
     @Slot()
     def refresh(self) -> None:
-        """Enable the actions that have something to export; say why the others do not."""
+        """Enable the actions that have something to export; say why the others do not.
+        While an export runs, none is enabled."""
         workspace = self._workspace
+        if self.busy:
+            tip = self._busy_text()
+            for action in self.actions():
+                if not action.isSeparator():
+                    action.setEnabled(False)
+                    action.setToolTip(tip)
+                    action.setStatusTip(tip)
+            return
         states = [
             (self.results_csv_action, len(workspace) > 0),
             (self.run_results_csv_action, self._selected_record() is not None),
@@ -281,18 +328,22 @@ class ExportMenu(QMenu):
         model = self._window.editor.model
         if len(self._workspace) == 0:
             return self._nothing("There are no pairs to export.")
+        if self.busy:
+            return self._refuse()
         path = path or self._ask("Export results as CSV", "gcdapp-results", ".csv")
         if not path:
             return None
 
-        def write(target):
-            pairs = model.pairs()
-            gcd, done = model.results()
-            time_s, worker = _model_time_and_worker(model, len(pairs))
-            n = write_results_csv(target, pairs, gcd, done, time_s, worker, model.lanes())
-            return f"{n:,} results"
+        def snapshot():
+            # Copies: the editor's columns change in place when a run starts.
+            pairs = np.array(model.pairs())
+            gcd, done = (np.array(column) for column in model.results())
+            time_s, worker = (np.array(column)
+                              for column in _model_time_and_worker(model, len(pairs)))
+            chunks = results_csv_chunks(pairs, gcd, done, time_s, worker, tuple(model.lanes()))
+            return chunks, f"{chunks.total:,} results"
 
-        return self._write(path, "the results", write)
+        return self._start(path, "the results", snapshot)
 
     def export_run_results_csv(
         self, run_id: int | None = None, path: str | os.PathLike | None = None
@@ -307,6 +358,8 @@ class ExportMenu(QMenu):
                 record = None
         if record is None:
             return self._nothing("Select a finished run in Runs to export its results.")
+        if self.busy:
+            return self._refuse()
         path = path or self._ask(
             f"Export the results of run #{record.run_id} as CSV",
             f"gcdapp-run-{record.run_id}-results", ".csv",
@@ -314,35 +367,38 @@ class ExportMenu(QMenu):
         if not path:
             return None
 
-        def write(target):
-            pairs = workspace.pairs_of[record.fingerprint]
-            n = write_run_results_csv(target, record.result, pairs)
-            return f"{n:,} results of {record.label}"
+        def snapshot():
+            # A stored run and its pairs never change: no copy needed.
+            chunks = run_results_csv_chunks(record.result, workspace.pairs_of[record.fingerprint])
+            return chunks, f"{chunks.total:,} results of {record.label}"
 
-        return self._write(path, f"the results of {record.label}", write)
+        return self._start(path, f"the results of {record.label}", snapshot)
 
     def export_runs_csv(self, path: str | os.PathLike | None = None) -> Path | None:
         """Every finished run, one row each."""
-        return self._export_runs(path, ".csv", write_runs_csv)
+        return self._export_runs(path, ".csv", runs_csv_chunks)
 
     def export_runs_json(self, path: str | os.PathLike | None = None) -> Path | None:
         """Every finished run, as a JSON document."""
-        return self._export_runs(path, ".json", write_runs_json)
+        return self._export_runs(path, ".json", runs_json_chunks)
 
-    def _export_runs(self, path, suffix: str, writer) -> Path | None:
+    def _export_runs(self, path, suffix: str, chunks_of) -> Path | None:
         history = self._workspace.history
         if len(history) == 0:
             return self._nothing("There are no finished runs to export.")
+        if self.busy:
+            return self._refuse()
         kind = suffix.lstrip(".").upper()
         path = path or self._ask(f"Export runs as {kind}", "gcdapp-runs", suffix)
         if not path:
             return None
 
-        def write(target):
-            n = writer(target, history)
-            return f"{n} run{'s' if n != 1 else ''}"
+        def snapshot():
+            chunks = chunks_of(history)  # takes the rows now
+            n = chunks.total
+            return chunks, f"{n} run{'s' if n != 1 else ''}"
 
-        return self._write(path, "the runs", write)
+        return self._start(path, "the runs", snapshot)
 
     def export_chart(
         self, key: str, suffix: str, path: str | os.PathLike | None = None
@@ -350,11 +406,14 @@ class ExportMenu(QMenu):
         """Chart ``key`` (a key of :data:`CHARTS`) as ``.png`` or ``.svg``.
 
         A ``path`` ending in ``.png`` or ``.svg`` decides the format; any other
-        path gets ``suffix`` appended.
+        path gets ``suffix`` appended. The chart is rendered here, on the GUI
+        thread; only the file is written in the background.
         """
         _attr, title, stem = CHARTS[key]
         if not self._chart_has_content(key):
             return self._nothing(f"Nothing in the {title.lower()} yet: run the pairs first.")
+        if self.busy:
+            return self._refuse()
         kind = suffix.lstrip(".").upper()
         if path is None:
             path = self._ask(f"Export the {title.lower()} as {kind}", stem, suffix)
@@ -364,11 +423,143 @@ class ExportMenu(QMenu):
             path = f"{os.fspath(path)}{suffix}"
         chart = self._chart(key)
 
-        def write(target):
-            export_plot(chart, target)
-            return f"the {title.lower()}"
+        def snapshot():
+            return bytes_chunks(plot_bytes(chart, path)), f"the {title.lower()}"
 
-        return self._write(path, f"the {title.lower()}", write)
+        return self._start(path, f"the {title.lower()}", snapshot)
+
+    # -- the export in flight ----------------------------------------------------
+
+    @property
+    def busy(self) -> bool:
+        """An export is running (its end not reported yet)."""
+        return self._worker.busy
+
+    def cancel(self) -> None:
+        """Cancel the export in flight: no file is written, an old one is kept."""
+        if self.busy:
+            self._worker.cancel()
+            if self._progress is not None:
+                self._progress.setLabelText(f"Cancelling the export to {self._worker.path}…")
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until the export in flight ends (at most ``timeout`` seconds)
+        and report it; True when none is left running."""
+        return self._worker.wait(timeout)
+
+    @property
+    def progress_delay_ms(self) -> int:
+        """How long an export runs before its progress dialog shows."""
+        return self._progress_timer.interval()
+
+    @progress_delay_ms.setter
+    def progress_delay_ms(self, ms: int) -> None:
+        self._progress_timer.setInterval(max(0, int(ms)))
+
+    def shutdown(self, grace_s: float | None = None) -> None:
+        """The window is closing: let the export in flight finish for up to
+        ``grace_s`` seconds (:data:`CLOSE_GRACE_S`), else cancel it; either
+        way its thread is gone when this returns."""
+        self._progress_timer.stop()
+        if grace_s is None:
+            grace_s = CLOSE_GRACE_S
+        if self.busy and not self._worker.wait(grace_s):
+            self._worker.cancel()
+            self._worker.wait()
+        self._close_progress()
+
+    def _busy_text(self) -> str:
+        what = self._job[0] if self._job else "a file"
+        return (f"Exporting {what} to {self._worker.path}: wait for it to finish, "
+                "or cancel it, before exporting again")
+
+    def _refuse(self) -> None:
+        self._window.message.show_message(
+            f"Another export is running ({self._busy_text()}).", "error"
+        )
+        return None
+
+    def _start(self, path, what: str, snapshot) -> Path | None:
+        """Take ``snapshot()`` (``(chunks, summary)``) here, then write the
+        chunks to ``path`` on the worker thread."""
+        target = Path(path)
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            chunks, summary = snapshot()
+        except ExportError as exc:
+            self._window.message.show_message(f"Cannot export {what}: {exc}", "error")
+            return None
+        except Exception as exc:  # a bug: say so in the window, log the details
+            logger.exception("exporting %s to %s failed", what, target)
+            self._failed_unexpectedly(what, target, f"{type(exc).__name__}: {exc}")
+            return None
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+        self._job = (what, summary)
+        self._progress_value = (0, chunks.total)
+        self._worker.start(target, chunks)
+        self._progress_timer.start()
+        self.refresh()
+        return target
+
+    def _failed_unexpectedly(self, what: str, target, detail: str) -> None:
+        self._window.message.show_message(f"Cannot export {what} to {target}: {detail}", "error")
+
+    @Slot()
+    def _show_progress(self) -> None:
+        if not self.busy or self._progress is not None:
+            return
+        what = self._job[0] if self._job else "a file"
+        dialog = QProgressDialog(f"Exporting {what} to {self._worker.path}…", "Cancel",
+                                 0, _STEPS, self._window)
+        dialog.setObjectName("ExportProgress")
+        dialog.setWindowTitle("Exporting")
+        dialog.setWindowModality(Qt.WindowModality.NonModal)  # the window stays usable
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
+        dialog.setMinimumDuration(0)
+        dialog.canceled.connect(self.cancel)
+        self._progress = dialog
+        self._on_progress(*self._progress_value)
+        dialog.show()
+
+    @Slot(int, int)
+    def _on_progress(self, done: int, total: int) -> None:
+        if (done, total) != self._progress_value:
+            self.progressed.emit(done, total)
+        self._progress_value = (done, total)
+        if self._progress is not None and not self._worker.cancelling:
+            self._progress.setValue(_STEPS * done // total if total > 0 else 0)
+
+    def _close_progress(self) -> None:
+        dialog, self._progress = self._progress, None
+        if dialog is not None:
+            dialog.canceled.disconnect(self.cancel)
+            dialog.close()
+            dialog.deleteLater()
+
+    @Slot(str, str, str)
+    def _on_finished(self, outcome: str, path: str, reason: str) -> None:
+        self._progress_timer.stop()
+        self._close_progress()
+        what, summary = self._job or ("a file", "a file")
+        self._job = None
+        window = self._window
+        if window is not None:
+            message = window.message
+            if outcome == SAVED:
+                message.show_message(f"Saved {summary} to {path}", "info")
+            elif outcome == CANCELLED:
+                message.show_message(
+                    f"Export of {what} cancelled: nothing was written to {path}.", "info")
+            elif outcome == BROKEN:
+                self._failed_unexpectedly(what, path, reason)
+            else:
+                message.show_message(f"Cannot export {what}: {reason}", "error")
+            self.refresh()
+        if outcome == SAVED:
+            self.exported.emit(path)
+        self.finished.emit(outcome if outcome != BROKEN else "failed", path)
 
     # -- helpers -------------------------------------------------------------
 
@@ -400,28 +591,6 @@ class ExportMenu(QMenu):
         self._window.message.show_message(text, "info")
         self.refresh()
         return None
-
-    def _write(self, path, what: str, write) -> Path | None:
-        """Run ``write(path)`` (returning a description of what it wrote) and
-        report the outcome in the window's message strip."""
-        target = Path(path)
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            written = write(target)
-        except ExportError as exc:
-            self._window.message.show_message(f"Cannot export {what}: {exc}", "error")
-            return None
-        except Exception as exc:  # a bug: say so in the window, log the details
-            logger.exception("exporting %s to %s failed", what, target)
-            self._window.message.show_message(
-                f"Cannot export {what} to {target}: {type(exc).__name__}: {exc}", "error"
-            )
-            return None
-        finally:
-            QGuiApplication.restoreOverrideCursor()
-        self._window.message.show_message(f"Saved {written} to {target}", "info")
-        self.exported.emit(os.fspath(target))
-        return target
 
 
 def _model_time_and_worker(model, n: int) -> tuple[np.ndarray, np.ndarray]:

@@ -4,19 +4,25 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import threading
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QFileDialog, QMenu
+from PySide6.QtWidgets import QFileDialog, QMenu, QProgressDialog, QPushButton
 
-from gcdapp.core.export import RESULT_FIELDS, RUN_FIELDS, run_rows
+from gcdapp.core.export import RESULT_FIELDS, RUN_FIELDS, run_rows, write_results_csv
+from gcdapp.core.generate import generate_pairs
 from gcdapp.core.presets import SEED_NUMBERS, SEED_RESULTS
 from gcdapp.ui import MainWindow
+from gcdapp.ui.document import export_menu as export_menu_module
 from gcdapp.ui.document.export_menu import ExportMenu, install_export_menu
 
 RUN_TIMEOUT = 120_000
+EXPORT_TIMEOUT = 60_000
 MENU_TEXTS = [
     "Results as CSV…",
     "Selected run's results as CSV…",
@@ -64,6 +70,14 @@ def run_and_wait(qtbot, window, mode="threads"):
         panel.workers.setValue(2)
     with qtbot.waitSignal(window.jobFinished, timeout=RUN_TIMEOUT):
         assert window.runner.start_run()
+
+
+def trigger_and_wait(qtbot, menu, action):
+    """Trigger an export action and wait until its file is written (or not):
+    the file is written on the menu's worker thread."""
+    with qtbot.waitSignal(menu.finished, timeout=EXPORT_TIMEOUT):
+        action.trigger()
+    assert not menu.busy
 
 
 def file_menu(window) -> QMenu:
@@ -134,7 +148,7 @@ def test_every_action_writes_its_file(qtbot, window, monkeypatch, tmp_path):
 
     def export(action, name):
         dialog.answer = tmp_path / name
-        action.trigger()
+        trigger_and_wait(qtbot, menu, action)
         assert window.message.kind == "info", window.message.message()
         assert str(tmp_path / name) in window.message.message()
         return tmp_path / name
@@ -200,10 +214,10 @@ def test_a_name_without_suffix_gets_one(qtbot, window, monkeypatch, tmp_path):
     menu = install_export_menu(window)
     run_and_wait(qtbot, window)
     Dialog(monkeypatch, answer=tmp_path / "runs")
-    menu.runs_json_action.trigger()
+    trigger_and_wait(qtbot, menu, menu.runs_json_action)
     assert json.loads((tmp_path / "runs.json").read_text())["runs"]
     Dialog(monkeypatch, answer=tmp_path / "bars.chart")
-    menu.chart_actions[("walls", ".svg")].trigger()
+    trigger_and_wait(qtbot, menu, menu.chart_actions[("walls", ".svg")])
     ET.parse(tmp_path / "bars.chart.svg")
 
 
@@ -214,7 +228,7 @@ def test_a_write_failure_is_shown_in_the_window_not_raised(qtbot, window, monkey
     Dialog(monkeypatch, answer=target)
     written = []
     menu.exported.connect(written.append)
-    menu.runs_csv_action.trigger()
+    trigger_and_wait(qtbot, menu, menu.runs_csv_action)
     assert window.message.kind == "error"
     assert window.message.message() == (
         f"Cannot export the runs: Cannot write {target}: No such file or directory")
@@ -224,7 +238,7 @@ def test_a_write_failure_is_shown_in_the_window_not_raised(qtbot, window, monkey
     folder = tmp_path / "a folder.png"
     folder.mkdir()
     Dialog(monkeypatch, answer=folder)
-    menu.chart_actions[("timeline", ".png")].trigger()
+    trigger_and_wait(qtbot, menu, menu.chart_actions[("timeline", ".png")])
     assert window.message.kind == "error"
     assert "it is a folder" in window.message.message()
 
@@ -241,7 +255,7 @@ def test_old_file_survives_a_failed_export(qtbot, window, monkeypatch, tmp_path)
 
     monkeypatch.setattr(atomic.os, "fsync", full)
     Dialog(monkeypatch, answer=path)
-    menu.results_csv_action.trigger()
+    trigger_and_wait(qtbot, menu, menu.results_csv_action)
     assert window.message.kind == "error"
     assert "No space left on device" in window.message.message()
     assert path.read_text() == "precious\n"
@@ -256,5 +270,203 @@ def test_exports_can_be_called_with_a_path(qtbot, window, tmp_path):
     run_and_wait(qtbot, window)
     run_id = window.workspace.history.records[0].run_id
     assert menu.export_run_results_csv(run_id, tmp_path / "r.csv") == tmp_path / "r.csv"
+    assert menu.wait()  # written in the background: wait() blocks until it is
+    assert read_csv(tmp_path / "r.csv")[0] == list(RESULT_FIELDS)
+    assert window.message.message() == (
+        f"Saved 10 results of {window.workspace.history.records[0].label} to {tmp_path / 'r.csv'}")
     assert menu.export_chart("completion", ".png", tmp_path / "c") == tmp_path / "c.png"
+    assert menu.wait()
     assert not QImage(str(tmp_path / "c.png")).isNull()
+
+
+# -- off the GUI thread ----------------------------------------------------------------
+
+MILLION = 1_000_000
+
+
+def export_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == "gcdapp-export" and t.is_alive()]
+
+
+@pytest.fixture
+def million(qtbot, window):
+    """The window with a million pairs and a finished serial run of them."""
+    window.editor.load_pairs(generate_pairs(MILLION, 7, seed=5), "Generate")
+    panel = window.panel
+    panel.mode.setCurrentIndex(panel.mode.findData("serial"))
+    panel.kernel.setCurrentIndex(panel.kernel.findData("builtin"))
+    with qtbot.waitSignal(window.jobFinished, timeout=RUN_TIMEOUT):
+        assert window.runner.start_run()
+    assert window.editor.model.results()[1].all()
+    yield window
+    window.export_menu.shutdown(0)
+    assert not export_threads()
+
+
+def synchronous_results(window, path) -> bytes:
+    """What the one-shot writer writes for the editor's results."""
+    model = window.editor.model
+    write_results_csv(path, model.pairs(), *model.results(), model._time, model._worker,
+                      model.lanes())
+    return Path(path).read_bytes()
+
+
+@pytest.mark.slow
+def test_a_million_rows_export_while_the_window_keeps_running(qtbot, million, tmp_path):
+    window, menu = million, million.export_menu
+    ticks = []
+    probe = QTimer()
+    probe.setInterval(10)
+    probe.timeout.connect(lambda: ticks.append(menu.busy))
+    progress = []
+    menu.progressed.connect(lambda done, total: progress.append((done, total)))
+    probe.start()
+    try:
+        with qtbot.waitSignal(menu.finished, timeout=EXPORT_TIMEOUT) as finished:
+            assert menu.export_results_csv(tmp_path / "results.csv") == tmp_path / "results.csv"
+            assert menu.busy  # returned at once: the file is written in the background
+    finally:
+        probe.stop()
+    assert finished.args == ["saved", str(tmp_path / "results.csv")]
+    # The GUI thread kept turning its event loop while the rows were written
+    # (a synchronous export gives the probe no turn at all until it is done).
+    assert sum(ticks) >= 5, f"the probe fired {sum(ticks)} times during the export"
+    # progress came piece by piece, up to every row
+    done = [d for d, _total in progress]
+    assert len(done) >= 2 and done == sorted(done) and done[-1] == MILLION
+    assert {total for _done, total in progress} == {MILLION}
+    assert window.message.message() == f"Saved 1,000,000 results to {tmp_path / 'results.csv'}"
+    # byte for byte what the synchronous writer writes
+    written = (tmp_path / "results.csv").read_bytes()
+    assert written == synchronous_results(window, tmp_path / "sync.csv")
+    assert written.count(b"\n") == MILLION + 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["results.csv", "sync.csv"]
+
+
+@pytest.mark.slow
+def test_cancel_in_the_progress_dialog_leaves_no_file_and_the_old_one_untouched(
+    qtbot, million, tmp_path
+):
+    window, menu = million, million.export_menu
+    menu.progress_delay_ms = 0  # show the dialog at once
+    old = tmp_path / "old.csv"
+    old.write_bytes(b"precious\n")
+    outcomes = []
+    menu.finished.connect(lambda outcome, path: outcomes.append((outcome, path)))
+    for path in (old, tmp_path / "new.csv"):
+        assert menu.export_results_csv(path) == path
+        qtbot.waitUntil(lambda: _progress_dialog(window) is not None, timeout=EXPORT_TIMEOUT)
+        dialog = _progress_dialog(window)
+        assert dialog.labelText() == f"Exporting the results to {path}…"
+        cancel = dialog.findChild(QPushButton)
+        assert cancel.text() == "Cancel"
+        with qtbot.waitSignal(menu.finished, timeout=EXPORT_TIMEOUT):
+            qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
+        assert outcomes[-1] == ("cancelled", str(path))
+        assert window.message.kind == "info"
+        assert window.message.message() == (
+            f"Export of the results cancelled: nothing was written to {path}.")
+        qtbot.waitUntil(lambda: _progress_dialog(window) is None)
+        assert menu.wait() and not export_threads()
+    assert old.read_bytes() == b"precious\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["old.csv"]  # no new file, no temporary
+
+
+def _progress_dialog(window):
+    dialog = window.findChild(QProgressDialog, "ExportProgress")
+    return dialog if dialog is not None and dialog.isVisible() else None
+
+
+@pytest.mark.slow
+def test_a_second_export_while_one_runs_is_refused_with_a_message(
+    qtbot, million, monkeypatch, tmp_path
+):
+    window, menu = million, million.export_menu
+    results = tmp_path / "results.csv"
+    assert menu.export_results_csv(results) == results
+    assert all(not a.isEnabled() for a in menu.actions() if not a.isSeparator())
+    busy_tip = (f"Exporting the results to {results}: wait for it to finish, "
+                "or cancel it, before exporting again")
+    assert menu.runs_csv_action.toolTip() == busy_tip
+    dialog = Dialog(monkeypatch, answer=tmp_path / "runs.csv")
+    assert menu.export_runs_csv() is None
+    assert dialog.calls == []  # refused before asking for a file
+    assert window.message.kind == "error"
+    assert window.message.message() == f"Another export is running ({busy_tip})."
+    assert menu.export_chart("walls", ".png", tmp_path / "walls.png") is None
+    with qtbot.waitSignal(menu.finished, timeout=EXPORT_TIMEOUT) as finished:
+        pass
+    assert finished.args == ["saved", str(results)]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["results.csv"]
+    assert menu.runs_csv_action.isEnabled() and menu.results_csv_action.isEnabled()
+    # and the next one runs
+    trigger_and_wait(qtbot, menu, menu.runs_csv_action)
+    assert read_csv(tmp_path / "runs.csv")[0] == list(RUN_FIELDS)
+
+
+@pytest.mark.slow
+def test_closing_the_window_cancels_an_export_that_outlasts_the_grace(
+    qtbot, million, monkeypatch, tmp_path
+):
+    monkeypatch.setattr(export_menu_module, "CLOSE_GRACE_S", 0.0)
+    menu = million.export_menu
+    assert menu.export_results_csv(tmp_path / "results.csv")
+    million.close()
+    assert not menu.busy and not export_threads()
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.slow
+def test_closing_the_window_lets_an_export_finish(qtbot, million, monkeypatch, tmp_path):
+    monkeypatch.setattr(export_menu_module, "CLOSE_GRACE_S", 600.0)
+    menu = million.export_menu
+    expected = synchronous_results(million, tmp_path / "sync.csv")
+    assert menu.export_results_csv(tmp_path / "results.csv")
+    million.close()
+    assert not menu.busy and not export_threads()
+    assert (tmp_path / "results.csv").read_bytes() == expected
+
+
+def test_an_unwritable_target_gives_the_specific_reason(qtbot, window, tmp_path):
+    menu = window.export_menu
+    (tmp_path / "notes.txt").write_text("a file, not a folder")
+    target = tmp_path / "notes.txt" / "results.csv"
+    with qtbot.waitSignal(menu.finished, timeout=EXPORT_TIMEOUT) as finished:
+        assert menu.export_results_csv(target) == target
+    assert finished.args == ["failed", str(target)]
+    assert window.message.kind == "error"
+    assert window.message.message() == (
+        f"Cannot export the results: Cannot write {target}: Not a directory")
+    assert (tmp_path / "notes.txt").read_text() == "a file, not a folder"
+
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o500)
+    try:
+        if os.access(locked, os.W_OK):
+            return  # root may write anywhere: no permission to be refused
+        with qtbot.waitSignal(menu.finished, timeout=EXPORT_TIMEOUT):
+            menu.export_results_csv(locked / "results.csv")
+        assert window.message.message() == (
+            f"Cannot export the results: Cannot write {locked / 'results.csv'}: "
+            "Permission denied")
+        assert list(locked.iterdir()) == []
+    finally:
+        locked.chmod(0o700)
+
+
+def test_a_short_export_shows_no_progress_dialog(qtbot, window, tmp_path):
+    menu = window.export_menu
+    assert menu.progress_delay_ms == export_menu_module.PROGRESS_DELAY_MS == 300
+    shown = []
+    probe = QTimer()
+    probe.setInterval(1)
+    probe.timeout.connect(lambda: shown.append(_progress_dialog(window) is not None))
+    probe.start()
+    try:
+        with qtbot.waitSignal(menu.finished, timeout=EXPORT_TIMEOUT):
+            menu.export_results_csv(tmp_path / "seed.csv")
+    finally:
+        probe.stop()
+    assert len(read_csv(tmp_path / "seed.csv")) == 11
+    assert not any(shown)
