@@ -46,7 +46,7 @@ def _tooltip(setting: Setting) -> str:
 def _control(setting: Setting) -> QWidget:
     """The widget that edits ``setting``."""
     if setting.kind == "flag":
-        return _labelled(QCheckBox(), setting.title, _tooltip(setting))
+        return _labelled(QCheckBox(setting.label), setting.title, _tooltip(setting))
     if setting.kind == "choice":
         combo = QComboBox()
         for option in setting.all_options():
@@ -82,13 +82,20 @@ class ModePanel(QWidget):
         self.controls: dict[str, QWidget] = {}
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        flags = QHBoxLayout()  # the flags share one row: the panel stays short
         for s in SETTINGS:
             control = _control(s)
             self.controls[s.name] = control
             setattr(self, s.name, control)
+            if s.kind == "flag":
+                flags.addWidget(control)
+                continue
             caption = QLabel(s.label)
             caption.setBuddy(control)
             form.addRow(caption, control)
+        if flags.count():
+            flags.addStretch(1)
+            form.addRow(QLabel("Options"), flags)
 
         self.run_button = _labelled(QPushButton("Run"), "Run", "Run the pairs with these settings (F5).")
         self.run_button.setDefault(True)
