@@ -88,13 +88,23 @@ def parse_pairs(
             "lines", "the input contains NUL characters; it is not a text list of pairs"
         )
     tick = Progress(progress, len(text))
+    source = None
     if looks_like_source(text):
         read = parse_source(text, max_digits, max_pairs, tick)
         if read is not None:
             out, too_many, fatal = read
             if too_many:
                 return out.result("python", _too_many_message(max_pairs))
-            return out.result("python", fatal)
+            source = out.result("python", fatal)
+            if len(source.pairs) or fatal is not None:
+                return source
+    result = _parse_list(text, max_pairs, max_digits, tick)
+    if source is not None and not len(result.pairs):
+        return source  # a script without pairs: its code is not a list of errors
+    return result
+
+
+def _parse_list(text: str, max_pairs: int, max_digits: int, tick: Progress) -> ParseResult:
     out = _Collector(max_pairs)
     first = FIRST_CONTENT.search(text)
     if first is not None and _BRACKET_START.match(first.group(1)):

@@ -26,7 +26,13 @@ _COMMENT = re.compile(r"#[^\n]*")
 FIRST_CONTENT = re.compile(r"^[^\S\n]*([^#\s][^\n]*)", re.MULTILINE)
 # Lines with a character no pair line can hold (before any comment).
 _BAD_RUN = re.compile(
-    r'(?:(?:[0-9,;"+\-_]|[^\S\n])*+[^0-9\s,;"+\-_#][^\n]*+(?:\n|\Z))++'
+    r'(?:(?:[0-9,;"+\-_ \t]++|[^\S\n])*+[^0-9\s,;"+\-_#][^\n]*+(?:\n|\Z))++'
+)
+# Lines of plain integers that are not two: one, or three and more.
+_INT = r"[+-]?+[0-9]++(?:_[0-9]++)*+"
+_SEP = r"(?:[ ]*+[,;][ ]*+|[ ]++)"
+_COUNT_RUN = re.compile(
+    rf"(?:[ ]*+{_INT}(?:(?:{_SEP}{_INT}){{2,}}+)?+[ ]*+(?:#[^\n]*+)?(?:\n|\Z))++"
 )
 _QUOTED = re.compile(r'^[^#\n]*"', re.MULTILINE)
 
@@ -104,7 +110,7 @@ class _Reader:
             if end > pos:
                 self.bulk_run(chunk[pos:end], line)
             else:
-                m = _BAD_RUN.match(chunk, pos)
+                m = _BAD_RUN.match(chunk, pos) or _COUNT_RUN.match(chunk, pos)
                 if m is not None:
                     end = m.end()
                     self.bad_run(chunk[pos:end], line)
