@@ -89,7 +89,11 @@ def line_fields(content: str) -> tuple[list[str], bool, int | None]:
         return [f.strip('"') for f in fields], delimiter == "\t", (found if found != 2 else None)
     if delimiter is None:
         return [f.strip('"') for f in content.split()], False, None
-    return csv_fields(content, delimiter), delimiter == "\t", None
+    fields = csv_fields(content, delimiter)
+    if delimiter == "\t" and len(fields) > 2:
+        # "1<TAB><TAB>2", "1<TAB>;<TAB>2": the fast path's separators, also here
+        fields = [f for f in fields if f.strip() not in ("", ",", ";")]
+    return fields, delimiter == "\t", None
 
 
 def line_pair(content: str, max_digits: int) -> tuple[int, int, bool]:
