@@ -12,6 +12,7 @@ import os
 import re
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -26,9 +27,10 @@ settings.register_profile(
     "fuzz-thorough", max_examples=50_000, deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
-FUZZ = settings.get_profile(
-    "fuzz-thorough" if os.environ.get("GCDAPP_FUZZ") == "thorough" else "fuzz-ci"
-)
+THOROUGH = os.environ.get("GCDAPP_FUZZ") == "thorough"
+FUZZ = settings.get_profile("fuzz-thorough" if THOROUGH else "fuzz-ci")
+# 50,000 examples outlast the suite's per-test timeout: lift it for that run.
+pytestmark = pytest.mark.timeout(0 if THOROUGH else 300)
 
 RUN_SERIAL = """\
 import my_module

@@ -28,6 +28,9 @@ _GROUP = r"\((?P<paren>[^()\[\]]*+)\)|\[(?P<square>[^()\[\]]*+)\]"
 _CANDIDATE = re.compile(r"#|[(\[](?=[^()\[\]]*[)\]])")
 #: Most pairs per bulk run (bounds the run's temporary memory).
 _RUN_PAIRS = 4096
+#: Most lines per bulk run of error lines.
+_BULK_LINES = 65536
+_JUNK_LEFT = re.compile(r"[^\n]+")
 #: Runs of fewer pairs are converted in Python.
 _SMALL_RUN = 8
 
@@ -51,7 +54,15 @@ def _patterns(digits: int) -> tuple[re.Pattern, re.Pattern, re.Pattern]:
     )
     rest = re.compile(rf"(?P<run>{run})|(?P<group>{_GROUP})")
     small = re.compile(rf"[(\[]{w}({num}){w},{w}({num})")
-    return token, rest, small
+    # Whole lines of one-line plain pairs, separators and junk words: read
+    # in bulk once the stored errors are full (each line with junk counts).
+    w1 = r"[ \t]*+"
+    body1 = rf"{w1}{num}{w1},{w1}{num}{w1}(?:,{w1})?+"
+    fast1 = rf"(?:\({body1}\)|\[{body1}\])"
+    lines = re.compile(
+        rf"(?:(?:{fast1}|[ \t,]++|[^\s,()\[\]#=]++)*+\n){{1,{_BULK_LINES}}}"
+    )
+    return token, rest, small, lines, re.compile(fast1)
 
 
 class _Reader:
@@ -64,7 +75,7 @@ class _Reader:
         self.too_many = False
         self._line = first_line
         self._line_pos = 0
-        self.token, self.rest, self.small = _patterns(min(max_digits, bulk.INT64_DIGITS))
+        self.token, self.rest, self.small, self.bulk_lines, self.pairs_only = _patterns(min(max_digits, bulk.INT64_DIGITS))
         self._cand_from = len(text) + 1
         self._cand_at = None
 
@@ -87,8 +98,11 @@ class _Reader:
             self.python = True
         out = self.out
         if text.count(",") < 2 * _SMALL_RUN:
+            last = 0
             for m in self.small.finditer(text):
-                out.add(int(m.group(1)), int(m.group(2)), line + text.count("\n", 0, m.start()))
+                line += text.count("\n", last, m.start())
+                last = m.start()
+                out.add(int(m.group(1)), int(m.group(2)), line)
         else:
             values = bulk.numbers(text)
             lines = bulk.lines_of(text, b"([", line)
@@ -162,6 +176,32 @@ class _Reader:
             pos = m.end()
         return max(pos, end)
 
+    def error_lines(self, pos: int) -> int:
+        """Counting mode: whole lines of pairs and junk from ``pos``, in bulk."""
+        text, out = self.text, self.out
+        while not self.too_many:
+            m = self.bulk_lines.match(text, pos)
+            if m is None:
+                return pos
+            chunk = m.group()
+            line = self.line_at(pos)
+            n_lines = chunk.count("\n")
+            if "(" in chunk or "[" in chunk:
+                junk = self.rest.sub("", chunk)
+                if "(" in chunk:
+                    self.python = True
+                # every bracket here opens a plain pair: junk holds none
+                values = bulk.numbers("".join(self.pairs_only.findall(chunk)))
+                out.extend(values, bulk.lines_of(chunk, b"([", line))
+                if out.too_many():
+                    self.too_many = True
+            else:
+                junk = chunk
+            junk = junk.replace(",", "").replace(" ", "").replace("\t", "")
+            out.count_errors(_JUNK_LEFT.subn("", junk)[1], line + n_lines - 1)
+            pos = m.end()
+            self.progress(pos)
+
     def read(self) -> None:
         text, out, match = self.text, self.out, self.token.match
         pos, n = 0, len(text)
@@ -181,6 +221,8 @@ class _Reader:
                 shown = shorten(m.group() if end - pos < 1000 else text[pos : pos + 100])
                 out.error(self.line_at(pos), shown, f"unexpected {shown!r}")
                 end = self.skip_rest_of_line(end)
+                if out.errors_full and end < n:
+                    end = self.error_lines(end + 1)
             else:  # assign or comment
                 self.python = True
             if self.too_many:

@@ -22,8 +22,8 @@ def numbers(text: str) -> np.ndarray:
 
 
 def lines_of(text: str, opens: bytes, first_line: int) -> np.ndarray:
-    """The line of every character of ``opens`` in the ASCII ``text``."""
-    arr = np.frombuffer(text.encode("ascii"), dtype=np.uint8)
+    """The line of every (ASCII) character of ``opens`` in ``text``."""
+    arr = np.frombuffer(text.encode("utf-8", "surrogatepass"), dtype=np.uint8)
     mask = arr == opens[0]
     for byte in opens[1:]:
         mask |= arr == byte
