@@ -46,6 +46,7 @@ def old_parser():
     path.write_text(source)
     spec = importlib.util.spec_from_file_location("parsing_old", path)
     module = importlib.util.module_from_spec(spec)
+    sys.modules["parsing_old"] = module
     spec.loader.exec_module(module)
     return module.parse_pairs, rev[:10]
 

@@ -6,6 +6,8 @@ import csv
 import keyword
 import re
 
+import numpy as np
+
 from gcdapp.core.parsing.integers import BadInteger, parse_int, shorten
 
 # A spreadsheet's thousands grouping, accepted in tab-separated lines only.
@@ -30,8 +32,6 @@ def count_words(text: str) -> int:
 def _count_block(part: str) -> int:
     if not part.isascii():
         return _WORD.subn("", part)[1]
-    import numpy as np  # only for lines of over LONG characters
-
     arr = np.frombuffer(part.encode("ascii"), dtype=np.uint8)
     space = ((arr >= 9) & (arr <= 13)) | ((arr >= 28) & (arr <= 32))
     return int(np.count_nonzero(~space[1:] & space[:-1])) + (not space[0])
