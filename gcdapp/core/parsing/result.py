@@ -76,7 +76,7 @@ class Progress:
         self.callback = callback
         self.total = max(total, 1)
         self.interval = interval
-        self._next = time.monotonic() + interval
+        self._next = time.monotonic()  # the first check reports (and may cancel)
 
     def __call__(self, done: int) -> None:
         if self.callback is None:
