@@ -426,3 +426,79 @@ def test_round_trip(name, pairs):
 def test_digit_limit_below_one_is_a_programming_error():
     with pytest.raises(ValueError, match="max_digits"):
         parse_pairs("1 2", max_digits=0)
+
+
+# --- Python source, notes, progress (issue 8) ---------------------------------
+
+from tests.core.test_parsing_fuzz import RUN_SERIAL, RUN_THREADS  # noqa: E402
+
+
+def test_whole_run_serial_script_reads_numbers():
+    assert "import my_module" in RUN_SERIAL and "def main():" in RUN_SERIAL
+    assert "if __name__ == '__main__':" in RUN_SERIAL
+    result = read(RUN_SERIAL)
+    assert result.ok, messages(result)
+    assert result.format == "python"
+    assert pairs_to_list(result.pairs) == list(SEED_NUMBERS)
+    assert result.lines.tolist() == [5, 5, 6, 6, 7, 7, 8, 8, 9, 9]
+    assert result.summary() == (
+        "10 pairs read; read NUMBERS from Python source; other code ignored"
+    )
+
+
+def test_run_threads_elided_list_gets_one_message():
+    result = read(RUN_THREADS)
+    assert result.errors == [] and len(result.pairs) == 0
+    assert result.fatal == (
+        "line 5: NUMBERS = [...] is elided (the list holds a literal '...'),"
+        " so its pairs are not in the text"
+    )
+
+
+def test_elided_list_without_script_is_one_error():
+    result = read("NUMBERS = [\n   ...\n]\n")
+    assert messages(result) == [
+        "line 1: '[\\n   ...\\n]' is elided: its pairs are not in the text"
+    ]
+
+
+def test_script_with_a_bad_pair_list_reports_its_lines():
+    text = "import os\nX = [(1, 2), (3.5, 4)]\nY = ['a', 'b']\ndef f():\n    pass\n"
+    result = read(text)
+    assert pairs_to_list(result.pairs) == [(1, 2)]
+    assert messages(result) == ["line 2: '3.5' is not an integer"]
+    assert "read X from Python source" in result.summary()
+
+
+def test_import_line_is_not_a_header():
+    result = read("import my_module\n1 2\n")
+    assert pairs_to_list(result.pairs) == [(1, 2)]
+    assert [e.line for e in result.errors] == [1]
+    assert "header" not in result.summary()
+
+
+def test_a_guessed_header_is_said():
+    result = read("x y\n1 2\n")
+    assert result.ok and pairs_to_list(result.pairs) == [(1, 2)]
+    assert result.notes == ["line 1 'x y' taken as a header"]
+    assert result.summary() == "1 pair read; line 1 'x y' taken as a header"
+
+
+def test_progress_is_reported_and_can_cancel():
+    text = "1963309,2265973\n" * 3_000_000
+    seen = []
+    result = parse_pairs(text, progress=seen.append)
+    assert len(result.pairs) == 3_000_000
+    assert seen and all(0.0 <= f <= 1.0 for f in seen) and seen == sorted(seen)
+    with pytest.raises(parsing.ParseCancelled):
+        parse_pairs(text, progress=lambda fraction: False)
+
+
+def test_table_cells_share_the_parser_integer_syntax():
+    from gcdapp.core.parsing.integers import INT_RE
+
+    for good in ["12", "-1_234", "+7"]:
+        assert INT_RE.fullmatch(good)
+    for bad in ["1__2", "_1", "1_", "0x1", "1.0", "١"]:
+        assert not INT_RE.fullmatch(bad)
+        assert read(f"{bad} 1").n_errors == 1

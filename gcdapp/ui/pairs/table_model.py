@@ -30,7 +30,6 @@ through :mod:`gcdapp.ui.pairs.commands`.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -42,6 +41,7 @@ from gcdapp.core.kernels import DomainIssue, Kernel
 from gcdapp.core.parsing import MAX_DIGITS
 from gcdapp.core.workspace import PairsChange, Workspace, sorted_rows
 from gcdapp.core.task_rows import pair_rows
+from gcdapp.core.parsing.integers import BadInteger, parse_int
 
 COL_A, COL_B, COL_GCD, COL_TIME, COL_WORKER = range(5)
 COLUMNS = ("a", "b", "gcd", "time", "worker")
@@ -54,8 +54,6 @@ _COLUMN_TIPS = (
 )
 
 _TOO_BIG = 10**MAX_DIGITS
-# The parser's integer grammar: optional sign, ASCII digits, ``_`` groups.
-_INT_RE = re.compile(r"\s*[+-]?([0-9]+(?:_[0-9]+)*)\s*")
 
 _READ_ONLY_FLAGS = (
     Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
@@ -100,12 +98,9 @@ def parse_int_cell(value) -> int | None:
         return None if abs(value) >= _TOO_BIG else value
     if not isinstance(value, str):
         return None
-    match = _INT_RE.fullmatch(value)
-    if match is None or len(match.group(1)) - match.group(1).count("_") > MAX_DIGITS:
-        return None
     try:
-        return int(value)
-    except ValueError:  # over the interpreter's own int/str limit
+        return parse_int(value, MAX_DIGITS)
+    except BadInteger:  # not the syntax, too many digits, or over Python's limit
         return None
 
 
