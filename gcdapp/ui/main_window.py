@@ -251,6 +251,8 @@ class MainWindow(QMainWindow):
         # workers), then the coordinator thread; then save the preferences and
         # the autosave marked as a clean exit.
         self.export_menu.shutdown()
+        self.editor.close_parse()
+        self.documents.close_parse()
         self.runner.shutdown(2000)
         self.documents.finish_session()
 

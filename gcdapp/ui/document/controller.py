@@ -13,7 +13,7 @@ import weakref
 from dataclasses import replace
 from datetime import datetime, timezone
 
-from PySide6.QtCore import QObject, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QFileDialog, QMainWindow
 
 from gcdapp.core.parsing import parse_file
@@ -33,6 +33,7 @@ from gcdapp.ui.document.preferences import AppSettings
 from gcdapp.ui.document.recent_files import RecentFilesMenu
 from gcdapp.ui.document.restore_banner import RestoreBanner, describe
 from gcdapp.ui.pairs.editor import PairEditor
+from gcdapp.ui.pairs.parse_job import PROGRESS_BYTES, ParseJob
 from gcdapp.ui.running.controller import RunController
 from gcdapp.ui.running.message import RunMessage
 from gcdapp.ui.running.status import RunStatus
@@ -43,6 +44,9 @@ class DocumentController(QObject):
 
     Holds the window weakly (a window -> controller -> window cycle would be
     freed by the garbage collector at any moment, on any thread)."""
+
+    #: A pair list read off the GUI thread was applied (path, True) or not (path, False).
+    pairsOpened = Signal(str, bool)
 
     def __init__(self, window: QMainWindow, workspace: Workspace, settings: AppSettings,
                  runner: RunController, editor: PairEditor, message: RunMessage,
@@ -62,6 +66,8 @@ class DocumentController(QObject):
         self._restoring = True  # changes made while the window builds are not the user's
         self._closed = False
         self._crashed: Session | None = None  # offered back by the restore banner
+        self._parse_job: ParseJob | None = None  # a large pair list being read
+        self._parse_path = ""
         self.autosaver = Autosaver(self._autosave_snapshot, parent=self)
         self.autosaver.failed.connect(self._on_autosave_failed)
         recent.openRequested.connect(self.open_recent)
@@ -193,25 +199,67 @@ class DocumentController(QObject):
         return True
 
     def open_pairs(self, path: str) -> bool:
-        """Replace the pairs with those in ``path`` (undoable)."""
-        parsed = parse_file(path)
+        """Replace the pairs with those in ``path`` (undoable). A file over
+        :data:`PROGRESS_BYTES` is read on a worker thread, with progress and
+        Cancel; True then means it is being read (``pairsOpened`` follows)."""
+        if self._parse_job is not None and self._parse_job.running:
+            self.message.show_message("A file is still being read: wait for it or cancel it.",
+                                      "error")
+            return False
+        try:
+            size = os.stat(path).st_size
+        except OSError:
+            size = 0  # parse_file says what is wrong
+        if size <= PROGRESS_BYTES:
+            return self._apply_opened(path, parse_file(path))
+        job = self._parse_job = ParseJob(self._window, path=path,
+                                         label=f"Reading {os.path.basename(path)}…")
+        job.finished.connect(self._on_file_parsed)
+        job.cancelled.connect(self._on_file_cancelled)
+        self._parse_path = path
+        job.start()
+        return True
+
+    @Slot(object)
+    def _on_file_parsed(self, parsed) -> None:
+        self._parse_job = None
+        self.pairsOpened.emit(self._parse_path, self._apply_opened(self._parse_path, parsed))
+
+    @Slot()
+    def _on_file_cancelled(self) -> None:
+        self._parse_job = None
+        self.message.show_message(
+            f"Opening {os.path.basename(self._parse_path)} was cancelled: the pairs are as "
+            "they were.", "info")
+        self.pairsOpened.emit(self._parse_path, False)
+
+    def _apply_opened(self, path: str, parsed) -> bool:
         if parsed.fatal:
             self.message.show_message(f"Cannot open {path}: {parsed.fatal}", "error")
             return False
+        notes = "".join(f"; {note}" for note in parsed.notes)
         if parsed.errors:
             shown = "; ".join(str(e) for e in parsed.errors[:5])
             more = parsed.n_errors - min(5, len(parsed.errors))
             self.message.show_message(
                 f"{path}: {parsed.n_errors} bad line(s) skipped — {shown}"
-                + (f"; … and {more} more" if more > 0 else ""),
+                + (f"; … and {more} more" if more > 0 else "") + notes,
                 "warning",
             )
+        elif parsed.notes:
+            self.message.show_message(f"{path}: {parsed.summary()}", "info")
         else:
             self.message.dismiss()
         if not self.editor.load_pairs(parsed.pairs, f"Open {os.path.basename(path)}"):
             return False
         self.recent.remember(path)
         return True
+
+    def close_parse(self) -> None:
+        """Stop a file being read (the window closes)."""
+        if self._parse_job is not None:
+            self._parse_job.close()
+            self._parse_job = None
 
     # -- saving ----------------------------------------------------------------
     @Slot()

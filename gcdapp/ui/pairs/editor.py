@@ -45,6 +45,7 @@ from gcdapp.core.parsing import MAX_DIGITS, ParseResult, parse_pairs
 from gcdapp.core.presets import PRESETS, get_preset
 from gcdapp.core.workspace import Workspace
 from gcdapp.ui.pairs.generate_dialog import GenerateDialog
+from gcdapp.ui.pairs.parse_job import PROGRESS_BYTES, ParseJob
 from gcdapp.ui.pairs.commands import (
     ClearCommand,
     DeleteRowsCommand,
@@ -211,10 +212,14 @@ class PairEditor(QWidget):
 
     #: The pairs changed (any edit, undo or redo; not results).
     pairsChanged = Signal()
+    #: A paste read off the GUI thread ended: its ParseResult, or None if cancelled.
+    pasteFinished = Signal(object)
 
     def __init__(self, parent: QWidget | None = None, workspace: Workspace | None = None):
         super().__init__(parent)
         self._running = False
+        self._parse_job: ParseJob | None = None
+        self._paste_rows = np.empty(0, dtype=np.int64)
         self._generate_values = (1000, 7, 0)
         self._generate_dialog: GenerateDialog | None = None
 
@@ -381,28 +386,66 @@ class PairEditor(QWidget):
     def paste_text(self, text: str) -> ParseResult | None:
         """Parse ``text`` and insert its pairs (over the selected rows, if any).
 
-        Returns the parse result, or None when nothing was parsed because a
-        run is in progress.
+        Returns the parse result, or None when nothing was parsed yet: a run
+        is in progress, or the text is over :data:`PROGRESS_BYTES` and is
+        being parsed on a worker thread, with progress and Cancel
+        (``pasteFinished`` follows with the result, when it is applied).
         """
         if self._running:
             self.messages.show_message("Pairs cannot change while a run is in progress.")
             return None
-        result = parse_pairs(text)
+        if self._parse_job is not None and self._parse_job.running:
+            self.messages.show_message("A paste is still being read: wait for it or cancel it.")
+            return None
+        replace = self.selected_rows()
+        if len(text) <= PROGRESS_BYTES:
+            result = parse_pairs(text)
+            self._apply_paste(result, replace)
+            return result
+        job = self._parse_job = ParseJob(self, text=text, label="Reading the pasted pairs…")
+        job.finished.connect(self._on_paste_parsed)
+        job.cancelled.connect(self._on_paste_cancelled)
+        self._paste_rows = replace
+        job.start()
+        return None
+
+    @Slot(object)
+    def _on_paste_parsed(self, result: ParseResult) -> None:
+        self._parse_job = None
+        if self._running:  # a run started meanwhile: the pairs must not change
+            self.messages.show_message("Nothing pasted: a run started while the text was read.")
+        else:
+            self._apply_paste(result, self._paste_rows)
+        self.pasteFinished.emit(result)
+
+    @Slot()
+    def _on_paste_cancelled(self) -> None:
+        self._parse_job = None
+        self.messages.show_message("Paste cancelled: the pairs are as they were.")
+        self.pasteFinished.emit(None)
+
+    def close_parse(self) -> None:
+        """Stop a paste being read (the window closes)."""
+        if self._parse_job is not None:
+            self._parse_job.close()
+            self._parse_job = None
+
+    def _apply_paste(self, result: ParseResult, replace) -> None:
         problems = [str(e) for e in result.errors[:SHOWN_PROBLEMS]]
         more = result.n_errors - len(problems)
         skipped = f"{count_text(result.n_errors, 'line')} skipped"
+        notes = "".join(f"; {note}" for note in result.notes)
         n = len(result.pairs)
         if result.fatal is not None:
-            self.messages.show_message(f"Nothing pasted: {result.fatal}.", problems, more)
-            return result
+            self.messages.show_message(f"Nothing pasted: {result.fatal}{notes}.", problems, more)
+            return
         if n == 0:
             if result.n_errors:
-                self.messages.show_message(f"No pairs pasted; {skipped}.", problems, more)
+                self.messages.show_message(f"No pairs pasted; {skipped}{notes}.", problems, more)
             else:
-                self.messages.show_message("Nothing to paste: the text holds no pairs.")
-            return result
-
-        replace = self.selected_rows()
+                self.messages.show_message(f"Nothing to paste: the text holds no pairs{notes}.")
+            return
+        replace = replace[replace < len(self.workspace)] if len(replace) else replace
         command = InsertPairsCommand(self.workspace, result.pairs, replace_rows=replace)
         self.undo_stack.push(command)
         summary = f"{count_text(n, 'pair')} pasted"
@@ -410,12 +453,12 @@ class PairEditor(QWidget):
             summary += f" in place of {count_text(len(replace), 'selected row')}"
         if result.n_errors:
             summary += f"; {skipped}"
-        if result.n_errors or len(replace):
+        summary += notes
+        if result.n_errors or len(replace) or result.notes:
             self.messages.show_message(summary + ". Undo with Ctrl+Z.", problems, more)
         else:
             self.messages.clear()
         self._go_to_row(command.first_row)
-        return result
 
     # -- other edits -----------------------------------------------------------
 

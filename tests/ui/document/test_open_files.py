@@ -224,3 +224,30 @@ def test_a_dropped_named_pipe_is_refused_at_once(make_window, tmp_path):
     assert drop(window, pipe)
     assert "live.csv is not a regular file (it is a named pipe)" in window.message.message()
     assert window_state(window) == before
+
+
+def test_a_large_pair_file_opens_off_the_gui_thread_and_cancel_keeps_the_pairs(
+        qtbot, make_window, tmp_path):
+    from gcdapp.ui.pairs.parse_job import PROGRESS_BYTES
+
+    window = make_window(show=True)
+    before = pair_list(window)
+    path = tmp_path / "many.csv"
+    path.write_text("a,b\n" + "12,18\n" * 400_000)
+    assert path.stat().st_size > PROGRESS_BYTES
+    documents = window.documents
+    with qtbot.waitSignal(documents.pairsOpened, timeout=60_000) as opened:
+        assert documents.open_path(path)
+        assert pair_list(window) == before  # still being read
+    assert opened.args == [str(path), True]
+    assert len(window.workspace.pairs) == 400_000
+    assert "line 1 'a,b' taken as a header" in window.message.message()
+
+    big = tmp_path / "more.csv"
+    big.write_text("7,5\n" * 3_000_000)
+    with qtbot.waitSignal(documents.pairsOpened, timeout=60_000) as opened:
+        assert documents.open_path(big)
+        documents._parse_job.cancel()  # the progress dialog's Cancel
+    assert opened.args == [str(big), False]
+    assert len(window.workspace.pairs) == 400_000
+    assert "was cancelled" in window.message.message()

@@ -544,3 +544,63 @@ def test_rows_scrolled_into_view_after_a_batch_show_its_results(editor, qtbot):
     qtbot.wait(50)
     assert _ink_in_cell(editor, 7000, COL_GCD) == 0
     assert _ink_in_cell(editor, 7000, COL_A) > 0
+
+
+#: The seed's whole run_serial.py, as a reader would copy it from the book.
+RUN_SERIAL = """import my_module
+import time
+
+NUMBERS = [
+    (1963309, 2265973), (2030677, 3814172),
+    (1551645, 2229620), (2039045, 2020802),
+    (1823712, 1924928), (2293129, 1020491),
+    (1281238, 2273782), (3823812, 4237281),
+    (3812741, 4729139), (1292391, 2123811),
+]
+
+def main():
+    start = time.time()
+    results = list(map(my_module.gcd, NUMBERS))
+    end = time.time()
+    delta = end - start
+    print(f'took {delta:.3f} s')
+
+if __name__ == '__main__':
+    main()
+"""
+
+
+def test_a_whole_script_pastes_its_pairs_and_says_what_it_read(editor, qtbot):
+    editor.model.set_pairs(np.empty((0, 2), dtype=np.int64))
+    result = editor.paste_text(RUN_SERIAL)
+    assert result.n_errors == 0 and pairs(editor) == list(SEED_NUMBERS)
+    assert "read NUMBERS from Python source; other code ignored" in editor.messages.summary.text()
+    assert editor.messages.lines() == []
+
+
+def test_a_large_paste_is_read_off_the_gui_thread_and_can_be_undone(editor, qtbot):
+    from gcdapp.ui.pairs.parse_job import PROGRESS_BYTES
+
+    editor.model.set_pairs(np.array([(4, 6)], dtype=np.int64))
+    rows = generate_pairs(120_000, 7, seed=3)
+    text = "\n".join(f"{a},{b}" for a, b in rows.tolist())
+    assert len(text) > PROGRESS_BYTES
+    with qtbot.waitSignal(editor.pasteFinished, timeout=60_000) as done:
+        assert editor.paste_text(text) is None  # not read yet: on its thread
+        assert pairs(editor) == [(4, 6)]
+    assert done.args[0] is not None and len(done.args[0].pairs) == 120_000
+    assert len(editor.model.pairs()) == 120_001
+    assert np.array_equal(editor.model.pairs()[1:], rows)
+    editor.undo_stack.undo()
+    assert pairs(editor) == [(4, 6)]
+
+
+def test_cancelling_a_large_paste_leaves_the_pairs_as_they_were(editor, qtbot):
+    editor.model.set_pairs(np.array([(4, 6)], dtype=np.int64))
+    text = "12,18\n" * 3_000_000  # 18 MB: long enough to cancel mid-read
+    with qtbot.waitSignal(editor.pasteFinished, timeout=60_000) as done:
+        assert editor.paste_text(text) is None
+        editor._parse_job.cancel()  # what the progress dialog's Cancel does
+    assert done.args == [None]
+    assert pairs(editor) == [(4, 6)] and not editor.undo_stack.canUndo()
+    assert "Paste cancelled" in editor.messages.summary.text()
