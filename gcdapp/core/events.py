@@ -80,6 +80,9 @@ class RunResult:
     startup_s: float  # pool creation until workers were ready
     error: str | None = None
     failed_pairs: list[int] = field(default_factory=list)
+    #: Stopping the pool: from the end of compute until every worker has
+    #: exited; the last ``shutdown_s`` of ``wall_s``.
+    shutdown_s: float = 0.0
 
     @property
     def compute_s(self) -> float:

@@ -115,14 +115,16 @@ class Run:
         finally:
             # Anything but a clean finish (including KeyboardInterrupt passing
             # through) stops the workers instead of waiting for them.
+            stop_ns = perf_counter_ns()
             if executor is not None:
                 backend.stop(executor, terminate=failure is not None or not clean)
+            # The wall clock ends once every worker has stopped.
+            end_ns = perf_counter_ns()
         if failure is not None and failure.kind == "pool":
             # Described now that every worker is reaped.
             failure = replace(failure, error=backend.describe_failure(scheduler.handles))
         if failure is None and self.cancelled and not collector.done.all():
             failure = RunFailure.cancelled()
-        wall_ns = perf_counter_ns() - t0
         collector.flush()
         result = RunResult(
             info=info,
@@ -130,8 +132,9 @@ class Run:
             results=collector.results,
             done=collector.done,
             tasks=collector.tasks(),
-            wall_s=wall_ns / 1e9,
+            wall_s=(end_ns - t0) / 1e9,
             startup_s=startup_ns / 1e9,
+            shutdown_s=(end_ns - stop_ns) / 1e9,
             error=failure.message(self.pairs, collector.n_done) if failure else None,
             failed_pairs=failure.failed_pairs if failure else [],
         )
