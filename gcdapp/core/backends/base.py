@@ -85,9 +85,11 @@ class Backend:
     #: Exceptions meaning the pool broke (a worker died, the pool cannot run):
     #: the engine ends the run and keeps what completed.
     failure_types: ClassVar[tuple[type[BaseException], ...]] = (cf.BrokenExecutor,)
-    #: Whether the engine should start every worker before the clock for
-    #: compute starts (False where there is nothing to start).
-    warm_up_needed: ClassVar[bool] = True
+    #: Whether the engine should bring every worker up (a no-op task each,
+    #: waited for) before it submits the first task. Off by default: the
+    #: barrier only delays the first task, and workers with an initializer
+    #: report when they were ready with their first task instead.
+    warm_up_needed: ClassVar[bool] = False
 
     # -- what it is ------------------------------------------------------
     def probe_capabilities(self) -> Capabilities:

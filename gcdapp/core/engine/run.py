@@ -96,15 +96,19 @@ class Run:
         self.observer.run_started(info)
 
         failure: RunFailure | None = None
-        startup_ns = 0
         clean = False
         executor = None
         try:
             executor = backend.create(info.workers, info.start_method, self.kernel.func)
+            collector.pool_created(perf_counter_ns())
+            # No barrier: each worker takes tasks as soon as it is up, and
+            # reports when that was with its first task (the pool's start-up).
             ready = scheduler.warm_up(executor)
-            startup_ns = perf_counter_ns() - t0
-            self.observer.pool_ready(startup_ns / 1e9)
-            failure = scheduler.run(executor) if ready else RunFailure.cancelled()
+            if ready:
+                failure = scheduler.run(executor)
+            else:
+                collector.announce_pool_ready()
+                failure = RunFailure.cancelled()
             clean = True
         except backend.failure_types:
             failure = scheduler.pool_broke(executor)
@@ -126,6 +130,8 @@ class Run:
         if failure is None and self.cancelled and not collector.done.all():
             failure = RunFailure.cancelled()
         collector.flush()
+        if executor is not None:
+            collector.announce_pool_ready()
         result = RunResult(
             info=info,
             status=failure.status if failure else "completed",
@@ -133,8 +139,9 @@ class Run:
             done=collector.done,
             tasks=collector.tasks(),
             wall_s=(end_ns - t0) / 1e9,
-            startup_s=startup_ns / 1e9,
+            startup_s=collector.startup_s,
             shutdown_s=(end_ns - stop_ns) / 1e9,
+            lane_startup_s=collector.lane_startup_s(),
             error=failure.message(self.pairs, collector.n_done) if failure else None,
             failed_pairs=failure.failed_pairs if failure else [],
         )

@@ -62,13 +62,18 @@ class Scheduler:
 
     def _on_done(self, future: Future) -> None:
         # Runs on a thread we do not own: only record and signal.
-        self._completed.append(future)
-        if len(self._completed) >= self._wake_after:
+        completed = self._completed
+        completed.append(future)
+        # Wake after a refill's worth, or at once when nothing else is in
+        # flight (the run's last tasks): the end of a run never waits for a
+        # poll interval.
+        if len(completed) >= self._wake_after or len(completed) >= len(self._inflight):
             self._wake.set()
 
     # -- on the engine thread --------------------------------------------------
     def warm_up(self, executor: Executor) -> bool:
-        """Start every worker before the clock for compute starts.
+        """Start every worker before the first task, where the backend asks for
+        it (``warm_up_needed``).
 
         Returns False when cancelled meanwhile."""
         if not self._backend.warm_up_needed:
