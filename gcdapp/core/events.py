@@ -77,7 +77,7 @@ class RunResult:
     done: np.ndarray  # bool per pair
     tasks: TaskBatch  # every completed task, in completion order
     wall_s: float  # start to end, pool start-up included
-    startup_s: float  # pool creation until the first worker was ready to compute
+    startup_s: float  # pool creation until workers were ready (warmed up) to compute
     error: str | None = None
     failed_pairs: list[int] = field(default_factory=list)
     #: Stopping the pool: from the end of compute until every worker has

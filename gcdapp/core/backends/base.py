@@ -86,10 +86,9 @@ class Backend:
     #: the engine ends the run and keeps what completed.
     failure_types: ClassVar[tuple[type[BaseException], ...]] = (cf.BrokenExecutor,)
     #: Whether the engine should bring every worker up (a no-op task each,
-    #: waited for) before it submits the first task. Off by default: the
-    #: barrier only delays the first task, and workers with an initializer
-    #: report when they were ready with their first task instead.
-    warm_up_needed: ClassVar[bool] = False
+    #: waited for) before it submits the first task, so that no task runs on
+    #: a worker still starting (False where there is nothing to start).
+    warm_up_needed: ClassVar[bool] = True
 
     # -- what it is ------------------------------------------------------
     def probe_capabilities(self) -> Capabilities:

@@ -13,6 +13,9 @@ from gcdapp.core.events import RunObserver, TaskBatch
 from gcdapp.core.task_rows import pair_rows
 
 
+_INT64 = 2**63
+
+
 class TaskLog:
     """Completed tasks, in compact growable arrays."""
 
@@ -75,6 +78,7 @@ class Collector:
         #: Per lane: when its worker became ready (perf_counter_ns), if it said.
         self._lane_ready_ns: dict[int, int] = {}
         self._created_ns: int | None = None
+        self._warmed_ns: int | None = None
         self._announced = False
 
     def start_clock(self, t0_ns: int) -> None:
@@ -86,10 +90,17 @@ class Collector:
         """The executor exists (its workers may still be starting)."""
         self._created_ns = now_ns
 
+    def pool_warmed(self, now_ns: int) -> None:
+        """Every worker is up (the engine's warm-up): tasks start from here."""
+        self._warmed_ns = now_ns
+
     @property
     def startup_s(self) -> float:
-        """Pool creation until the first worker was ready to compute: the
-        earliest start-up a worker reported, else until the executor existed."""
+        """Pool creation until workers were ready to compute: until the
+        warm-up ended where there was one, else the earliest start-up a worker
+        reported, else until the executor existed."""
+        if self._warmed_ns is not None:
+            return (self._warmed_ns - self._t0_ns) / 1e9
         if self._lane_ready_ns:
             return max(0, min(self._lane_ready_ns.values()) - self._t0_ns) / 1e9
         if self._created_ns is None:
@@ -121,9 +132,18 @@ class Collector:
     def record(self, outcome: tuple) -> RunFailure | None:
         """Store one completed task (a :class:`~gcdapp.core.tasks.ChunkOutcome`
         tuple); return the failure when its kernel raised."""
-        begin, values, t_start_ns, t_end_ns, pid, thread, error = outcome[:7]
+        if len(outcome) == 8:
+            begin, values, t_start_ns, t_end_ns, pid, thread, error, ready_ns = outcome
+        else:  # (an outcome without a ready time)
+            begin, values, t_start_ns, t_end_ns, pid, thread, error = outcome
+            ready_ns = None
         k = len(values)
-        if k:
+        if (k == 1 and type(values) is list and type(values[0]) is int
+                and -_INT64 <= values[0] < _INT64 and self.results.dtype != object):
+            # one pair (chunk size 1): scalar stores, no slices
+            self.results[begin] = values[0]
+            self.done[begin] = True
+        elif k:
             if isinstance(values, array):
                 self.results[begin : begin + k] = np.frombuffer(values, dtype=np.int64)
             else:
@@ -136,8 +156,8 @@ class Collector:
         if lane is None:
             lane = self._lanes[key] = len(self._lane_labels)
             self._lane_labels.append(self._lane_label(pid, thread))
-        if len(outcome) > 7 and outcome[7] is not None:
-            self._lane_ready_ns[lane] = outcome[7]
+        if ready_ns is not None:
+            self._lane_ready_ns[lane] = ready_ns
         t0 = self._t0_ns
         self.log.append(begin, k, (t_start_ns - t0) / 1e9, (t_end_ns - t0) / 1e9, lane)
         if error is not None:

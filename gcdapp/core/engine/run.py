@@ -101,9 +101,11 @@ class Run:
         try:
             executor = backend.create(info.workers, info.start_method, self.kernel.func)
             collector.pool_created(perf_counter_ns())
-            # No barrier: each worker takes tasks as soon as it is up, and
-            # reports when that was with its first task (the pool's start-up).
             ready = scheduler.warm_up(executor)
+            if backend.warm_up_needed:
+                collector.pool_warmed(perf_counter_ns())
+                collector.announce_pool_ready()
+            # (else the first batch announces it: the first worker's start-up)
             if ready:
                 failure = scheduler.run(executor)
             else:

@@ -113,7 +113,9 @@ def test_each_process_worker_reports_when_it_was_ready():
     for lane in range(len(tasks.lanes)):
         # ready after the pool was asked for, before its first task started
         assert 0 < ready[lane] <= tasks.t_start[tasks.lane == lane].min()
-    assert result.startup_s == pytest.approx(ready.min())
+    # the engine's start-up (its warm-up) ends once a worker has answered
+    # (the other may still be starting: its own lane says when it was ready)
+    assert ready.min() <= result.startup_s <= tasks.t_start.min()
 
 
 @pytest.mark.parametrize("mode", ["serial", "threads"])
