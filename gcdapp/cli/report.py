@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import platform
 
 from gcdapp import __version__
@@ -14,6 +15,7 @@ def mode_record(results: list[RunResult]) -> dict:
     info = results[0].info
     walls = Summary.of([r.wall_s for r in results])
     startups = Summary.of([r.startup_s for r in results])
+    shutdowns = Summary.of([r.shutdown_s for r in results])
     return {
         "mode": info.mode,
         "workers": info.workers,
@@ -34,9 +36,17 @@ def mode_record(results: list[RunResult]) -> dict:
         "instability": walls.instability(),
         "startup_s": startups.median,
         "startup_runs": [r.startup_s for r in results],
+        "shutdown_s": shutdowns.median,
+        "shutdown_runs": [r.shutdown_s for r in results],
+        # per run, per lane (a worker): seconds until it was ready, null if unknown
+        "lane_startup_runs": [_lane_startups(r) for r in results],
         "python": platform.python_version(),
         "gcdapp": __version__,
     }
+
+
+def _lane_startups(result: RunResult) -> list[float | None]:
+    return [v if math.isfinite(v) else None for v in map(float, result.lane_startup_s)]
 
 
 def _seconds(value: float) -> str:

@@ -72,9 +72,17 @@ class RunResult:
     done: np.ndarray  # bool per pair
     tasks: TaskBatch  # every completed task, in completion order
     wall_s: float  # start to end, pool start-up included
-    startup_s: float  # pool creation until workers were ready
+    startup_s: float  # pool creation until workers were ready (warmed up) to compute
     error: str | None = None
     failed_pairs: list[int] = field(default_factory=list)
+    #: Stopping the pool: from the end of compute until every worker has
+    #: exited; the last ``shutdown_s`` of ``wall_s``.
+    shutdown_s: float = 0.0
+    #: Per lane of ``tasks.lanes``: seconds from the run's start (the pool's
+    #: creation) until that lane's worker was ready to compute, as the worker
+    #: measured it in its initializer; NaN where it cannot be known (threads,
+    #: serial, runs saved before this was recorded).
+    lane_startup_s: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
     @property
     def compute_s(self) -> float:

@@ -16,15 +16,18 @@ A session file (``*.gcdapp.json``) is UTF-8 JSON. Version 1 looks like this::
        "info": {"mode": "serial", "kernel": "bruteforce", "workers": 1, "chunksize": 1,
                 "start_method": null, "n_pairs": 10, "n_tasks": 10},
        "status": "completed", "error": null, "wall_s": 0.12, "startup_s": 0.0,
-       "failed_pairs": [],
+       "shutdown_s": 0.0, "failed_pairs": [],
        "results": ARRAY, "done": ARRAY,
        "tasks": {"start": ARRAY, "count": ARRAY, "t_start": ARRAY, "t_end": ARRAY,
-                 "lane": ARRAY, "lanes": ["MainThread"]}}
+                 "lane": ARRAY, "lanes": ["MainThread"], "lane_startup_s": [null]}}
      ],
      "autosave": {"clean_exit": false, "pid": 1234, "session_path": null, "modified": true}
     }
 
-``autosave`` appears in autosave files only. An ``ARRAY`` is one of::
+``autosave`` appears in autosave files only. ``shutdown_s`` (seconds spent
+stopping the pool) and ``tasks.lane_startup_s`` (per lane, seconds from the
+run's start until its worker was ready, null where unknown) are optional:
+files written before they were recorded read as 0 and unknown. An ``ARRAY`` is one of::
 
     {"dtype": "int64" | "int32" | "float64" | "bool", "shape": [n, 2],
      "crc32": 1234, "base64": "..."}     # the little-endian bytes, base64
@@ -250,6 +253,7 @@ def _encode_run(record: RunRecord, ref) -> dict[str, Any]:
         "error": result.error,
         "wall_s": float(result.wall_s),
         "startup_s": float(result.startup_s),
+        "shutdown_s": float(result.shutdown_s),
         "failed_pairs": [int(i) for i in result.failed_pairs],
         "results": ref(_narrowed(result.results)),
         "done": ref(np.asarray(result.done, dtype=bool)),
@@ -260,8 +264,18 @@ def _encode_run(record: RunRecord, ref) -> dict[str, Any]:
             "t_end": ref(np.asarray(tasks.t_end, dtype=np.float64)),
             "lane": ref(np.asarray(tasks.lane, dtype=np.int32)),
             "lanes": [str(lane) for lane in tasks.lanes],
+            "lane_startup_s": _lane_startup_list(result.lane_startup_s, len(tasks.lanes)),
         },
     }
+
+
+def _lane_startup_list(values, n_lanes: int) -> list[float | None]:
+    """Per lane, its start-up in seconds or None (JSON null) where unknown."""
+    values = np.asarray(values, dtype=np.float64)
+    out: list[float | None] = [None] * n_lanes
+    for i, v in enumerate(values.tolist()[:n_lanes]):
+        out[i] = v if math.isfinite(v) else None
+    return out
 
 
 def _narrowed(values: np.ndarray) -> np.ndarray:
@@ -634,6 +648,7 @@ class _Reader:
         error = self.text(item, "error", w, optional=True)
         wall_s = self.seconds(item, "wall_s", w)
         startup_s = self.seconds(item, "startup_s", w)
+        shutdown_s = self.seconds(item, "shutdown_s", w) if "shutdown_s" in item else 0.0
         failed = self.items(item, "failed_pairs", w)
         if not all(type(p) is int and 0 <= p < n for p in failed):
             self.fail(f"{w}.failed_pairs", f"should hold pair numbers from 0 to {n - 1}")
@@ -657,6 +672,16 @@ class _Reader:
                 self.fail(f"{wt}.lane", f"should index the {len(lanes)} lanes")
             if not (np.isfinite(t_start).all() and np.isfinite(t_end).all()):
                 self.fail(wt, "hold times that are not finite numbers")
+        lane_startup = np.full(len(lanes), np.nan)
+        if "lane_startup_s" in t:
+            given = self.items(t, "lane_startup_s", wt)
+            if len(given) != len(lanes) or not all(
+                v is None or (type(v) in (int, float) and math.isfinite(v) and v >= 0)
+                for v in given
+            ):
+                self.fail(f"{wt}.lane_startup_s", f"should hold {len(lanes)} numbers of "
+                                                  "seconds (0 or more) or nulls, one per lane")
+            lane_startup[:] = [np.nan if v is None else float(v) for v in given]
         total = int(count.sum())  # at most k * n: no overflow
         if total > n:  # the engine's tasks never overlap
             self.fail(f"{wt}.count", f"adds up to {total:,} pairs, but the run has {n:,}")
@@ -668,6 +693,7 @@ class _Reader:
         result = RunResult(
             info=info, status=status, results=results, done=done, tasks=tasks,
             wall_s=wall_s, startup_s=startup_s, error=error, failed_pairs=list(failed),
+            shutdown_s=shutdown_s, lane_startup_s=lane_startup,
         )
         return RunRecord(run_id, label, key, result)
 

@@ -26,6 +26,10 @@ class ChunkOutcome(NamedTuple):
     pid: int
     thread: str
     error: str | None = None  # set when a pair raised; results hold the pairs before it
+    #: perf_counter_ns when this task's worker became ready (its initializer
+    #: ended), sent with the first task the worker runs; None otherwise and
+    #: where workers have no initializer (threads, serial).
+    ready_ns: int | None = None
 
 
 #: Chunks and results shorter than this travel as plain lists: for a handful of
@@ -36,11 +40,16 @@ SMALL = 32
 #: so that tasks do not carry it.
 _installed_kernel = None
 
+#: When this worker's initializer ended, until its first task reports it.
+_unreported_ready_ns: int | None = None
+
 
 def install_kernel(kernel) -> None:
-    """Pool initializer: remember the kernel for every task of this worker."""
-    global _installed_kernel
+    """Pool initializer: remember the kernel for every task of this worker,
+    and when the worker became ready (its first task reports it)."""
+    global _installed_kernel, _unreported_ready_ns
     _installed_kernel = kernel
+    _unreported_ready_ns = perf_counter_ns()
 
 
 def iter_pairs(chunk: array | list):
@@ -85,8 +94,12 @@ def run_chunk(start: int, chunk: array | list, kernel=None) -> tuple:
     ``kernel`` defaults to the one the pool's initializer installed. Returns
     the fields of :class:`ChunkOutcome` as a plain tuple.
     """
+    global _unreported_ready_ns
     if kernel is None:
         kernel = _installed_kernel
+    ready_ns = _unreported_ready_ns
+    if ready_ns is not None:
+        _unreported_ready_ns = None
     t_start = perf_counter_ns()
     error = None
     try:
@@ -102,6 +115,7 @@ def run_chunk(start: int, chunk: array | list, kernel=None) -> tuple:
         os.getpid(),
         threading.current_thread().name,
         error,
+        ready_ns,
     )
 
 

@@ -33,6 +33,17 @@ def test_seed_preset_in_three_modes_reports_speedup_and_json(tmp_path):
         assert record["wall_s"] == pytest.approx(sorted(record["runs"])[0] / 2 + sorted(record["runs"])[1] / 2)
         assert record["n_pairs"] == 10 and record["kernel"] == "euclid"
     assert records[0]["speedup"] == 1.0
+    # the pool's start-up and shutdown, per run; per worker where it is known
+    for record in records:
+        assert len(record["shutdown_runs"]) == 2 and all(s >= 0 for s in record["shutdown_runs"])
+        assert record["shutdown_s"] == pytest.approx(sorted(record["shutdown_runs"])[0] / 2
+                                                     + sorted(record["shutdown_runs"])[1] / 2)
+        assert len(record["lane_startup_runs"]) == 2
+    processes = records[2]
+    assert processes["shutdown_s"] > 0
+    for lanes in processes["lane_startup_runs"]:
+        assert 1 <= len(lanes) <= 2 and all(0 < s <= max(processes["runs"]) for s in lanes)
+    assert all(s is None for lanes in records[1]["lane_startup_runs"] for s in lanes)
 
 
 def test_one_mode_writes_one_object_to_stdout():

@@ -63,6 +63,8 @@ def assert_same_run(a: RunRecord, b: RunRecord) -> None:
     assert ra.info == rb.info
     assert (ra.status, ra.error, ra.failed_pairs) == (rb.status, rb.error, rb.failed_pairs)
     assert ra.wall_s == rb.wall_s and ra.startup_s == rb.startup_s
+    assert ra.shutdown_s == rb.shutdown_s
+    np.testing.assert_array_equal(ra.lane_startup_s, rb.lane_startup_s)  # (NaN == NaN here)
     assert ra.result_list() == rb.result_list()  # object results that fit come back int64
     np.testing.assert_array_equal(ra.done, rb.done)
     ta, tb = ra.tasks, rb.tasks
@@ -386,3 +388,49 @@ def test_a_compression_bomb_stops_at_the_declared_size(tmp_path, big_run_session
     bomb = zlib.compress(bytes(256 << 20), 9)  # 256 MiB of zeros in 256 KB
     message = _load_bytes(tmp_path, _with_results(doc, bomb))
     assert "runs[0].results holds 40,001 bytes, but shape [5000] needs 40,000" in message
+
+
+def test_pool_start_up_and_shutdown_travel_in_the_session(real_session):
+    processes = real_session.runs[2].result
+    assert processes.shutdown_s > 0
+    # every process lane knows when its worker was ready; threads never say
+    assert np.isfinite(processes.lane_startup_s).all()
+    assert len(processes.lane_startup_s) == len(processes.tasks.lanes)
+    assert np.isnan(real_session.runs[1].result.lane_startup_s).all()
+    doc = json.loads(encode_session(real_session))
+    run = doc["runs"][2]
+    assert run["shutdown_s"] == processes.shutdown_s
+    assert run["tasks"]["lane_startup_s"] == processes.lane_startup_s.tolist()
+    assert doc["runs"][1]["tasks"]["lane_startup_s"] == [None] * len(
+        real_session.runs[1].result.tasks.lanes)
+
+
+def test_a_session_written_before_start_up_and_shutdown_were_recorded_opens(real_session):
+    doc = json.loads(encode_session(real_session))
+    for run in doc["runs"]:
+        del run["shutdown_s"], run["tasks"]["lane_startup_s"]
+    loaded = decode_session(json.dumps(doc).encode())
+    for run in loaded.runs:
+        assert run.result.shutdown_s == 0.0
+        assert len(run.result.lane_startup_s) == len(run.result.tasks.lanes)
+        assert np.isnan(run.result.lane_startup_s).all()
+
+
+@pytest.mark.parametrize("value", ["one too many", "fast", [-1.0], ["0.1"], [float("nan")]])
+def test_a_wrong_lane_start_up_is_named(real_session, value):
+    doc = json.loads(encode_session(real_session))
+    n_lanes = len(doc["runs"][2]["tasks"]["lanes"])
+    if value == "one too many":
+        value = [0.1] * (n_lanes + 1)
+    elif isinstance(value, list):
+        value = value + [0.1] * (n_lanes - 1)
+    doc["runs"][2]["tasks"]["lane_startup_s"] = value
+    with pytest.raises(SessionError, match=r"runs\[2\]\.tasks\.lane_startup_s should"):
+        decode_session(json.dumps(doc).encode())
+
+
+def test_a_wrong_shutdown_is_named(real_session):
+    doc = json.loads(encode_session(real_session))
+    doc["runs"][0]["shutdown_s"] = "slow"
+    with pytest.raises(SessionError, match=r"runs\[0\]\.shutdown_s should be a number of seconds"):
+        decode_session(json.dumps(doc).encode())

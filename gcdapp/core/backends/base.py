@@ -85,8 +85,9 @@ class Backend:
     #: Exceptions meaning the pool broke (a worker died, the pool cannot run):
     #: the engine ends the run and keeps what completed.
     failure_types: ClassVar[tuple[type[BaseException], ...]] = (cf.BrokenExecutor,)
-    #: Whether the engine should start every worker before the clock for
-    #: compute starts (False where there is nothing to start).
+    #: Whether the engine should bring every worker up (a no-op task each,
+    #: waited for) before it submits the first task, so that no task runs on
+    #: a worker still starting (False where there is nothing to start).
     warm_up_needed: ClassVar[bool] = True
 
     # -- what it is ------------------------------------------------------

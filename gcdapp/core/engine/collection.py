@@ -13,6 +13,9 @@ from gcdapp.core.events import RunObserver, TaskBatch
 from gcdapp.core.task_rows import pair_rows
 
 
+_INT64 = 2**63
+
+
 class TaskLog:
     """Completed tasks, in compact growable arrays."""
 
@@ -72,10 +75,55 @@ class Collector:
         self._observer = observer
         self._flushed = 0
         self._t0_ns = 0
+        #: Per lane: when its worker became ready (perf_counter_ns), if it said.
+        self._lane_ready_ns: dict[int, int] = {}
+        self._created_ns: int | None = None
+        self._warmed_ns: int | None = None
+        self._announced = False
 
     def start_clock(self, t0_ns: int) -> None:
         """Task times are reported in seconds since ``t0_ns``."""
         self._t0_ns = t0_ns
+
+    # -- the pool's start-up -------------------------------------------------
+    def pool_created(self, now_ns: int) -> None:
+        """The executor exists (its workers may still be starting)."""
+        self._created_ns = now_ns
+
+    def pool_warmed(self, now_ns: int) -> None:
+        """Every worker is up (the engine's warm-up): tasks start from here."""
+        self._warmed_ns = now_ns
+
+    @property
+    def startup_s(self) -> float:
+        """Pool creation until workers were ready to compute: until the
+        warm-up ended where there was one, else the earliest start-up a worker
+        reported, else until the executor existed."""
+        if self._warmed_ns is not None:
+            return (self._warmed_ns - self._t0_ns) / 1e9
+        if self._lane_ready_ns:
+            return max(0, min(self._lane_ready_ns.values()) - self._t0_ns) / 1e9
+        if self._created_ns is None:
+            return 0.0
+        return (self._created_ns - self._t0_ns) / 1e9
+
+    def lane_startup_s(self) -> np.ndarray:
+        """Per lane of :meth:`tasks`: seconds from the run's start until that
+        lane's worker was ready (NaN where the worker did not say).
+
+        Workers stamp ``perf_counter_ns`` in their own process: on Linux and
+        macOS that is a system-wide monotonic clock, so it compares with the
+        parent's directly (task times rely on the same)."""
+        out = np.full(len(self._lane_labels), np.nan)
+        for lane, ready_ns in self._lane_ready_ns.items():
+            out[lane] = max(0, ready_ns - self._t0_ns) / 1e9
+        return out
+
+    def announce_pool_ready(self) -> None:
+        """Tell the observer the pool is up, once, before any batch."""
+        if not self._announced:
+            self._announced = True
+            self._observer.pool_ready(self.startup_s)
 
     @property
     def n_done(self) -> int:
@@ -84,9 +132,18 @@ class Collector:
     def record(self, outcome: tuple) -> RunFailure | None:
         """Store one completed task (a :class:`~gcdapp.core.tasks.ChunkOutcome`
         tuple); return the failure when its kernel raised."""
-        begin, values, t_start_ns, t_end_ns, pid, thread, error = outcome
+        if len(outcome) == 8:
+            begin, values, t_start_ns, t_end_ns, pid, thread, error, ready_ns = outcome
+        else:  # (an outcome without a ready time)
+            begin, values, t_start_ns, t_end_ns, pid, thread, error = outcome
+            ready_ns = None
         k = len(values)
-        if k:
+        if (k == 1 and type(values) is list and type(values[0]) is int
+                and -_INT64 <= values[0] < _INT64 and self.results.dtype != object):
+            # one pair (chunk size 1): scalar stores, no slices
+            self.results[begin] = values[0]
+            self.done[begin] = True
+        elif k:
             if isinstance(values, array):
                 self.results[begin : begin + k] = np.frombuffer(values, dtype=np.int64)
             else:
@@ -99,6 +156,8 @@ class Collector:
         if lane is None:
             lane = self._lanes[key] = len(self._lane_labels)
             self._lane_labels.append(self._lane_label(pid, thread))
+        if ready_ns is not None:
+            self._lane_ready_ns[lane] = ready_ns
         t0 = self._t0_ns
         self.log.append(begin, k, (t_start_ns - t0) / 1e9, (t_end_ns - t0) / 1e9, lane)
         if error is not None:
@@ -113,6 +172,7 @@ class Collector:
         """Send the tasks completed since the last flush, as one batch."""
         if not self.unflushed:
             return
+        self.announce_pool_ready()
         batch = self.log.batch(self._flushed, tuple(self._lane_labels), self.results)
         self._flushed = len(self.log)
         self._observer.tasks_completed(batch)

@@ -96,15 +96,21 @@ class Run:
         self.observer.run_started(info)
 
         failure: RunFailure | None = None
-        startup_ns = 0
         clean = False
         executor = None
         try:
             executor = backend.create(info.workers, info.start_method, self.kernel.func)
+            collector.pool_created(perf_counter_ns())
             ready = scheduler.warm_up(executor)
-            startup_ns = perf_counter_ns() - t0
-            self.observer.pool_ready(startup_ns / 1e9)
-            failure = scheduler.run(executor) if ready else RunFailure.cancelled()
+            if backend.warm_up_needed:
+                collector.pool_warmed(perf_counter_ns())
+                collector.announce_pool_ready()
+            # (else the first batch announces it: the first worker's start-up)
+            if ready:
+                failure = scheduler.run(executor)
+            else:
+                collector.announce_pool_ready()
+                failure = RunFailure.cancelled()
             clean = True
         except backend.failure_types:
             failure = scheduler.pool_broke(executor)
@@ -115,23 +121,29 @@ class Run:
         finally:
             # Anything but a clean finish (including KeyboardInterrupt passing
             # through) stops the workers instead of waiting for them.
+            stop_ns = perf_counter_ns()
             if executor is not None:
                 backend.stop(executor, terminate=failure is not None or not clean)
+            # The wall clock ends once every worker has stopped.
+            end_ns = perf_counter_ns()
         if failure is not None and failure.kind == "pool":
             # Described now that every worker is reaped.
             failure = replace(failure, error=backend.describe_failure(scheduler.handles))
         if failure is None and self.cancelled and not collector.done.all():
             failure = RunFailure.cancelled()
-        wall_ns = perf_counter_ns() - t0
         collector.flush()
+        if executor is not None:
+            collector.announce_pool_ready()
         result = RunResult(
             info=info,
             status=failure.status if failure else "completed",
             results=collector.results,
             done=collector.done,
             tasks=collector.tasks(),
-            wall_s=wall_ns / 1e9,
-            startup_s=startup_ns / 1e9,
+            wall_s=(end_ns - t0) / 1e9,
+            startup_s=collector.startup_s,
+            shutdown_s=(end_ns - stop_ns) / 1e9,
+            lane_startup_s=collector.lane_startup_s(),
             error=failure.message(self.pairs, collector.n_done) if failure else None,
             failed_pairs=failure.failed_pairs if failure else [],
         )

@@ -9,12 +9,19 @@ import threading
 from concurrent.futures import FIRST_COMPLETED, CancelledError, Executor, Future, wait
 from time import perf_counter_ns
 
+import numpy as np
+
 from gcdapp.core.backends import Backend
 from gcdapp.core.engine.chunks import encode_chunk
 from gcdapp.core.engine.collection import Collector
 from gcdapp.core.engine.failure import RunFailure
 from gcdapp.core.events import RunInfo
 from gcdapp.core.tasks import run_chunk, warm_up
+
+
+#: When a task fails, how long tasks for earlier pairs still in flight get to
+#: finish (their results are kept) before the run stops.
+FAILURE_GRACE_S = 0.5
 
 
 class Scheduler:
@@ -62,13 +69,20 @@ class Scheduler:
 
     def _on_done(self, future: Future) -> None:
         # Runs on a thread we do not own: only record and signal.
-        self._completed.append(future)
-        if len(self._completed) >= self._wake_after:
+        completed = self._completed
+        completed.append(future)
+        # Wake after a refill's worth, or at once when nothing else is in
+        # flight (the run's last tasks): the end of a run never waits for a
+        # poll interval.
+        if (
+            len(completed) >= self._wake_after or len(completed) >= len(self._inflight)
+        ) and not self._wake.is_set():  # (set() takes a lock: not once per task)
             self._wake.set()
 
     # -- on the engine thread --------------------------------------------------
     def warm_up(self, executor: Executor) -> bool:
-        """Start every worker before the clock for compute starts.
+        """Start every worker before the first task, where the backend asks for
+        it (``warm_up_needed``).
 
         Returns False when cancelled meanwhile."""
         if not self._backend.warm_up_needed:
@@ -119,6 +133,8 @@ class Scheduler:
                     # outweighs what else failed meanwhile.
                     failure = outcome
             if failure is not None:
+                if failure.kind in ("kernel", "task"):
+                    self._finish_earlier(executor, failure.ranges[0][0])
                 return failure
             self._submit_more(executor)
             if self._submit_refused and not self._inflight:
@@ -129,30 +145,53 @@ class Scheduler:
                 last_flush = now
         return None
 
+    def _finish_earlier(self, executor: Executor, first_failed: int) -> None:
+        """A task failed at pair ``first_failed``: give the tasks for earlier
+        pairs that are still in flight (a worker that started late may hold
+        one) up to :data:`FAILURE_GRACE_S` to finish, and keep what they
+        computed. Their own failures, if any, are not reported."""
+        earlier = [f for f, (begin, _end) in self._inflight.items() if begin < first_failed]
+        deadline = perf_counter_ns() + int(FAILURE_GRACE_S * 1e9)
+        while earlier and not self.cancelled:
+            left = (deadline - perf_counter_ns()) / 1e9
+            if left <= 0:
+                break
+            _done, pending = wait(earlier, timeout=min(left, 0.05))
+            earlier = list(pending)
+        while self._completed:
+            future = self._completed.popleft()
+            begin, end = self._inflight.pop(future)
+            self._take(executor, future, begin, end)
+
     def _submit_more(self, executor: Executor) -> None:
         info = self._info
         pairs = self._collector.pairs
         size, n_pairs, n_tasks = info.chunksize, info.n_pairs, info.n_tasks
         limit, inflight, extra = self._limit, self._inflight, self._kernel_args
         next_task = self._next_task
-        while (
-            len(inflight) < limit
-            and next_task < n_tasks
-            and not self._cancel.is_set()
-            and not self._submit_refused
-        ):
+        room = min(limit - len(inflight), n_tasks - next_task)
+        if room <= 0 or self._cancel.is_set() or self._submit_refused:
+            return
+        small = size == 1 and pairs.dtype == np.int64
+        if small:  # one numpy call for the refill, not one per task
+            block = pairs[next_task : next_task + room].tolist()
+        submit, on_done = executor.submit, self._on_done
+        cancel = self._cancel
+        for i in range(room):
+            if self._submit_refused or cancel.is_set():
+                break
             begin = next_task * size
             end = min(n_pairs, begin + size)
-            chunk = encode_chunk(pairs[begin:end])
+            chunk = [tuple(block[i])] if small else encode_chunk(pairs[begin:end])
             try:
-                future = executor.submit(run_chunk, begin, chunk, *extra)
+                future = submit(run_chunk, begin, chunk, *extra)
             except self._failure_types:
                 # A worker died: the tasks in flight report it (naming their
                 # pairs) through their futures. Submit nothing more.
                 self._submit_refused = True
                 break
             inflight[future] = (begin, end)
-            future.add_done_callback(self._on_done)
+            future.add_done_callback(on_done)
             next_task += 1
         self._next_task = next_task
 

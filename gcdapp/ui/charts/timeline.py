@@ -16,9 +16,16 @@ Built for runs of a million tasks:
   instead of auto-ranging, so the axes are not regenerated for each batch.
   The paint cost of a batch then follows the bars it added, not the run size.
 * Hover lookups are a ``searchsorted`` on the lane under the mouse.
+
+When a run has finished, its pool's start-up (per lane where each worker said
+when it was ready, else one block for the pool) and its shutdown (one block
+across every lane, at the end) are drawn as hatched outlines behind the bars,
+with their own hover text.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
@@ -34,7 +41,7 @@ from gcdapp.ui.charts.base import PlotChart
 from gcdapp.ui.charts.live_range import LiveRange, nice_ceil
 from gcdapp.ui.charts.palette import to_qcolor
 
-__all__ = ["TimelineChart", "format_task_tooltip"]
+__all__ = ["PoolPhase", "TimelineChart", "format_phase_tooltip", "format_task_tooltip"]
 
 BAR_HALF_HEIGHT = 0.38  # lanes sit at integer y; a bar spans y ± this
 MAX_TOOLTIP_PAIRS = 5
@@ -131,7 +138,8 @@ class _TaskBarsItem(pg.GraphicsObject):
         if ax == 0:
             if chart._tasks.n == 0:
                 return None, None
-            return 0.0, chart._t_max
+            # (a finished run's pool shutdown may end after its last task)
+            return 0.0, max(chart._t_max, chart._phases_t_max)
         if not chart._lanes:
             return None, None
         return -0.5, len(chart._lanes) - 0.5
@@ -260,6 +268,53 @@ def format_task_tooltip(info: dict) -> str:
     return "\n".join(lines)
 
 
+@dataclass(frozen=True)
+class PoolPhase:
+    """A stretch of a run spent starting or stopping the pool, not computing."""
+
+    kind: str  # "startup" or "shutdown"
+    lane: str | None  # the worker it belongs to; None: the whole pool
+    t_start: float  # seconds since the run started
+    t_end: float
+
+    @property
+    def duration_s(self) -> float:
+        return self.t_end - self.t_start
+
+
+def pool_phases(result: RunResult) -> list[PoolPhase]:
+    """The start-up and shutdown stretches of a finished run.
+
+    Start-up is per lane where workers said when they were ready (processes);
+    otherwise one stretch for the pool, until the first worker was ready.
+    Shutdown is the last ``shutdown_s`` of the wall time, for the pool."""
+    phases: list[PoolPhase] = []
+    lanes = result.tasks.lanes
+    ready = np.asarray(result.lane_startup_s, dtype=np.float64)
+    known = [(lanes[i], float(ready[i])) for i in range(min(len(lanes), len(ready)))
+             if np.isfinite(ready[i]) and ready[i] > 0]
+    if known:
+        phases += [PoolPhase("startup", lane, 0.0, t) for lane, t in known]
+    elif result.startup_s > 0:
+        phases.append(PoolPhase("startup", None, 0.0, float(result.startup_s)))
+    if result.shutdown_s > 0:
+        end = float(result.wall_s)
+        phases.append(PoolPhase("shutdown", None, max(0.0, end - result.shutdown_s), end))
+    return phases
+
+
+def format_phase_tooltip(phase: PoolPhase) -> str:
+    """Tooltip text for a pool phase."""
+    ms = phase.duration_s * 1e3
+    span = f"({phase.t_start:.4f} s → {phase.t_end:.4f} s)"
+    if phase.kind == "startup":
+        if phase.lane is None:
+            return f"pool start-up: {ms:.1f} ms {span}\nuntil the first worker was ready"
+        return (f"worker start-up: {phase.lane}\n{ms:.1f} ms {span}\n"
+                "from the pool's creation until this worker was ready (its initializer ran)")
+    return f"pool shutdown: {ms:.1f} ms {span}\nstopping and joining every worker"
+
+
 class TimelineChart(PlotChart):
     """A lane per worker, a bar per completed task, for the current run."""
 
@@ -291,6 +346,8 @@ class TimelineChart(PlotChart):
         self._highlight.setZValue(10)
         self._highlight.hide()
         item.addItem(self._highlight, ignoreBounds=True)
+        self._phases: list[tuple[PoolPhase, QGraphicsRectItem]] = []
+        self._phases_t_max = 0.0
 
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self._label = ""
@@ -361,6 +418,7 @@ class TimelineChart(PlotChart):
         self._pairs = pairs  # a reference, for tooltips
         self._label = label
         self._reset_storage(info.n_tasks)
+        self._clear_phases()
         n_pairs = max(info.n_pairs, len(pairs) if pairs is not None else 0)
         # gcd values are read only where known: no need to zero a million of them
         self._gcd = np.empty(n_pairs, dtype=np.int64)
@@ -374,9 +432,12 @@ class TimelineChart(PlotChart):
         # Until end_run, the x range grows in steps ahead of the bars.
         self._live.start(x=self.LIVE_INITIAL_SPAN_S)
 
-    def end_run(self) -> None:
-        """The run ended: the x range fits the bars again (auto-range),
-        unless the user has zoomed or panned since it began."""
+    def end_run(self, result: RunResult | None = None) -> None:
+        """The run ended: draw its pool's start-up and shutdown (given the
+        ``result``), and the x range fits the bars again (auto-range), unless
+        the user has zoomed or panned since it began."""
+        if result is not None:
+            self._show_phases(result)
         self._live.stop()
 
     def live_range(self) -> LiveRange:
@@ -389,6 +450,7 @@ class TimelineChart(PlotChart):
         self._label = ""
         self._pairs = np.empty((0, 2), dtype=np.int64)
         self._reset_storage(0)
+        self._clear_phases()
         self._hide_hover()
         self._set_title()
         self._update_lane_ticks()
@@ -436,7 +498,7 @@ class TimelineChart(PlotChart):
         """Draw a whole finished run at once."""
         self.begin_run(result.info, pairs, label, color)
         self.add_batch(result.tasks)
-        self.end_run()
+        self.end_run(result)
         self._set_title(result)
 
     def bar_at(self, x: float, y: float, tolerance: float = 0.0) -> dict | None:
@@ -472,7 +534,65 @@ class TimelineChart(PlotChart):
     def tooltip_at(self, x: float, y: float, tolerance: float = 0.0) -> str | None:
         """The tooltip text for the data point ``(x, y)`` (None over a gap)."""
         info = self.bar_at(x, y, tolerance)
-        return None if info is None else format_task_tooltip(info)
+        if info is not None:
+            return format_task_tooltip(info)
+        phase = self.phase_at(x, y)
+        return None if phase is None else format_phase_tooltip(phase)
+
+    def pool_phases(self) -> list[tuple[PoolPhase, QGraphicsRectItem]]:
+        """The drawn start-up and shutdown stretches, with their items."""
+        return list(self._phases)
+
+    def phase_at(self, x: float, y: float) -> PoolPhase | None:
+        """The start-up or shutdown stretch under the data point, or None."""
+        for phase, rect_item in self._phases:
+            if rect_item.rect().contains(QPointF(x, y)):
+                return phase
+        return None
+
+    # -- pool phases --------------------------------------------------------
+
+    def _phase_rect(self, phase: PoolPhase) -> QRectF:
+        width = max(phase.duration_s, 0.0)
+        if phase.lane is not None and phase.lane in self._lane_of:
+            lane_no = self._lane_of[phase.lane]
+            return QRectF(phase.t_start, lane_no - BAR_HALF_HEIGHT, width, 2 * BAR_HALF_HEIGHT)
+        n = max(len(self._lanes), 1)  # the whole pool: every lane
+        return QRectF(phase.t_start, -BAR_HALF_HEIGHT, width, n - 1 + 2 * BAR_HALF_HEIGHT)
+
+    def _show_phases(self, result: RunResult) -> None:
+        self._clear_phases()
+        plot = self.getPlotItem()
+        for phase in pool_phases(result):
+            rect_item = QGraphicsRectItem(self._phase_rect(phase))
+            rect_item.setZValue(-1)  # behind the task bars
+            # (its pen would count in pixels-as-data; the bars' data bounds
+            # take the phases in instead)
+            plot.addItem(rect_item, ignoreBounds=True)
+            self._phases.append((phase, rect_item))
+            self._phases_t_max = max(self._phases_t_max, phase.t_end)
+        self._style_phases()
+        self._bars.informViewBoundsChanged()
+
+    def _style_phases(self) -> None:
+        fg = QColor(self._foreground)
+        for phase, rect_item in self._phases:
+            pen = QPen(fg)
+            pen.setCosmetic(True)
+            pen.setStyle(Qt.PenStyle.DashLine)
+            rect_item.setPen(pen)
+            hatch = QColor(fg)
+            hatch.setAlphaF(0.45)
+            style = (Qt.BrushStyle.BDiagPattern if phase.kind == "startup"
+                     else Qt.BrushStyle.FDiagPattern)
+            rect_item.setBrush(QBrush(hatch, style))
+
+    def _clear_phases(self) -> None:
+        plot = self.getPlotItem()
+        for _phase, rect_item in self._phases:
+            plot.removeItem(rect_item)
+        self._phases = []
+        self._phases_t_max = 0.0
 
     # -- internals --------------------------------------------------------
 
@@ -556,6 +676,8 @@ class TimelineChart(PlotChart):
         self._highlight.setPen(pen)
         if self._info is not None:
             self._set_title()
+        if getattr(self, "_phases", None):
+            self._style_phases()
 
     def _hide_hover(self) -> None:
         super()._hide_hover()
@@ -570,7 +692,12 @@ class TimelineChart(PlotChart):
         px = vb.viewPixelSize()[0]
         info = self.bar_at(point.x(), point.y(), tolerance=3 * px)
         if info is None:
-            self._hide_hover()
+            phase = self.phase_at(point.x(), point.y())
+            if phase is None:
+                self._hide_hover()
+                return
+            self._highlight.hide()
+            self._show_hover(format_phase_tooltip(phase), scene_pos)
             return
         lane_no = self._lane_of[info["worker"]]
         width = max(info["t_end"] - info["t_start"], px)

@@ -79,7 +79,7 @@ class TimingChart(QWidget):
         timeline and the curves fit their data again."""
         label, color = self._runs.get(run_id, (f"#{run_id}", "grey"))
         if run_id == self._timeline_run:
-            self.timeline.end_run()
+            self.timeline.end_run(result)
         self.completion.finish_run(run_id, result)
         self.walls.add_run(run_id, label, color, result.wall_s, speedup)
 

@@ -106,6 +106,44 @@ def test_startup_is_reported_apart_from_compute():
     assert result.tasks.t_start.min() >= result.startup_s * 0.5
 
 
+def test_each_process_worker_reports_when_it_was_ready():
+    result = run_pairs(SEED_NUMBERS, RunSpec(mode="processes", kernel="bruteforce", workers=2))
+    tasks, ready = result.tasks, result.lane_startup_s
+    assert len(ready) == len(tasks.lanes) and np.isfinite(ready).all()
+    for lane in range(len(tasks.lanes)):
+        # ready after the pool was asked for, before its first task started
+        assert 0 < ready[lane] <= tasks.t_start[tasks.lane == lane].min()
+    # the engine's start-up (its warm-up) ends once a worker has answered
+    # (the other may still be starting: its own lane says when it was ready)
+    assert ready.min() <= result.startup_s <= tasks.t_start.min()
+
+
+@pytest.mark.parametrize("mode", ["serial", "threads"])
+def test_workers_without_an_initializer_leave_their_start_up_unknown(mode):
+    result = run_pairs(SEED_NUMBERS, RunSpec(mode=mode, kernel="euclid", workers=2))
+    assert len(result.lane_startup_s) == len(result.tasks.lanes)
+    assert np.isnan(result.lane_startup_s).all()
+    assert 0 <= result.startup_s <= result.tasks.t_start.min()
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_shutdown_is_the_end_of_the_wall_time(mode):
+    result = run_pairs(SEED_NUMBERS, RunSpec(mode=mode, kernel="euclid", workers=2, chunksize=3))
+    assert 0 <= result.shutdown_s < result.wall_s
+    assert result.tasks.t_end.max() <= result.wall_s - result.shutdown_s
+    if mode == "processes":
+        assert result.shutdown_s > 0  # joining the worker processes
+
+
+def test_the_last_tasks_are_collected_without_waiting_for_a_flush_interval():
+    # Fewer tasks than a refill's worth: before, the engine slept a whole flush
+    # interval after the last one. With a 30 s interval that cannot hide.
+    result = run_pairs(SEED_NUMBERS, RunSpec(mode="processes", kernel="euclid", workers=2,
+                                             chunksize=1), flush_interval=30.0)
+    assert result.status == "completed"
+    assert result.wall_s - result.shutdown_s - result.tasks.t_end.max() < 10.0
+
+
 def test_many_tasks_reach_the_observer_in_few_batches():
     observer = Recorder()
     pairs = generate_pairs(20_000, 5, seed=2)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QEvent, QObject, QPointF, QRect
+from PySide6.QtCore import QEvent, QObject, QPointF, QRect, Qt
 from PySide6.QtGui import QColor, QPalette
 
 from gcdapp.core.events import RunInfo, RunResult, TaskBatch
@@ -478,3 +478,77 @@ def test_exposed_strip_paints_the_same_rects_as_the_whole_view(chart, pairs):
         assert len(rects_strip) <= len(rects_whole)
         assert (rects_strip[:, 0] <= 0.6).all()
         assert (rects_strip[:, 0] + rects_strip[:, 2] >= 0.5).all()
+
+
+def _finished(tasks, info, *, wall_s, startup_s, shutdown_s, lane_startup_s):
+    return RunResult(
+        info=info, status="completed", results=np.zeros(info.n_pairs, dtype=np.int64),
+        done=np.ones(info.n_pairs, dtype=bool), tasks=tasks, wall_s=wall_s,
+        startup_s=startup_s, shutdown_s=shutdown_s,
+        lane_startup_s=np.asarray(lane_startup_s, dtype=np.float64),
+    )
+
+
+def test_pool_start_up_per_lane_and_shutdown_are_drawn_apart_from_tasks(chart, pairs):
+    lanes = ("pid 1", "pid 2")
+    info = make_info(40, 40)
+    tasks = make_batch(*regular_tasks(0, 40, 2), lanes, pairs)  # bars from 0.1 s to 0.298 s
+    result = _finished(tasks, info, wall_s=0.35, startup_s=0.06, shutdown_s=0.04,
+                       lane_startup_s=[0.06, 0.09])
+    chart.show_result(result, pairs[:40], "processes ×2", COLOR)
+    phases = chart.pool_phases()
+    kinds = [(p.kind, p.lane) for p, _item in phases]
+    assert kinds == [("startup", "pid 1"), ("startup", "pid 2"), ("shutdown", None)]
+    rects = {(p.kind, p.lane): item.rect() for p, item in phases}
+    # each worker's start-up: its own lane, from the pool's creation until it was ready
+    for lane_no, (lane, ready) in enumerate(zip(lanes, (0.06, 0.09))):
+        r = rects[("startup", lane)]
+        assert (r.left(), r.right()) == pytest.approx((0.0, ready))
+        assert r.center().y() == pytest.approx(lane_no)
+        assert r.height() < 1.0  # inside its lane
+    # the shutdown: the last 40 ms of the wall time, across every lane
+    r = rects[("shutdown", None)]
+    assert (r.left(), r.right()) == pytest.approx((0.31, 0.35))
+    assert r.top() < 0 and r.bottom() > 1
+    for _p, item in phases:  # drawn, behind the bars, hatched unlike them
+        assert item.scene() is chart.scene() and item.isVisible()
+        assert item.zValue() < chart._bars.zValue()
+        assert item.brush().style() != Qt.BrushStyle.SolidPattern
+    startup_brush = rects and phases[0][1].brush().style()
+    assert startup_brush != phases[2][1].brush().style()
+    # the x range takes the shutdown in
+    assert chart.getPlotItem().getViewBox().viewRange()[0][1] >= 0.35
+    # hover text names each phase; a task still wins where it is
+    assert "worker start-up: pid 2" in chart.tooltip_at(0.05, 1.0)
+    assert "90.0 ms" in chart.tooltip_at(0.05, 1.0)
+    assert "pool shutdown: 40.0 ms" in chart.tooltip_at(0.33, 0.5)
+    assert chart.tooltip_at(0.104, 0.0).startswith("worker: pid 1")
+    assert not chart.grab().isNull()
+
+
+def test_hovering_a_phase_shows_its_text(chart, pairs, qtbot):
+    lanes = ("pid 1", "pid 2")
+    tasks = make_batch(*regular_tasks(0, 20, 2), lanes, pairs)
+    result = _finished(tasks, make_info(20, 20), wall_s=0.3, startup_s=0.05, shutdown_s=0.08,
+                       lane_startup_s=[0.05, 0.07])
+    chart.show_result(result, pairs[:20], "p", COLOR)
+    chart.show()
+    qtbot.waitExposed(chart)
+    vb = chart.getPlotItem().getViewBox()
+    chart._on_mouse_moved(vb.mapViewToScene(QPointF(0.26, 0.5)))
+    assert chart.hover_text() is not None and "pool shutdown" in chart.hover_text()
+
+
+def test_without_per_lane_start_up_the_pool_gets_one_block(chart, pairs):
+    lanes = ("thread 0", "thread 1")
+    tasks = make_batch(*regular_tasks(0, 10, 2), lanes, pairs)
+    result = _finished(tasks, make_info(10, 10), wall_s=0.2, startup_s=0.02, shutdown_s=0.0,
+                       lane_startup_s=[np.nan, np.nan])
+    chart.show_result(result, pairs[:10], "threads ×2", COLOR)
+    [(phase, item)] = chart.pool_phases()
+    assert (phase.kind, phase.lane) == ("startup", None)
+    assert (item.rect().left(), item.rect().right()) == pytest.approx((0.0, 0.02))
+    assert "pool start-up: 20.0 ms" in chart.tooltip_at(0.01, 1.0)
+    # a new run forgets them
+    chart.begin_run(make_info(10, 10), pairs, "next", COLOR)
+    assert chart.pool_phases() == [] and item.scene() is None
