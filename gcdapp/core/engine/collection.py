@@ -83,8 +83,9 @@ class Collector:
 
     def record(self, outcome: tuple) -> RunFailure | None:
         """Store one completed task (a :class:`~gcdapp.core.tasks.ChunkOutcome`
-        tuple); return the failure when its kernel raised."""
-        begin, values, t_start_ns, t_end_ns, pid, thread, error = outcome
+        tuple); return the failure when its kernel raised or it was
+        cancelled (keeping the pairs it finished)."""
+        begin, values, t_start_ns, t_end_ns, pid, thread, error, *cancelled = outcome
         k = len(values)
         if k:
             if isinstance(values, array):
@@ -103,6 +104,8 @@ class Collector:
         self.log.append(begin, k, (t_start_ns - t0) / 1e9, (t_end_ns - t0) / 1e9, lane)
         if error is not None:
             return RunFailure.kernel_raised(begin + k, error, self.kernel_name)
+        if cancelled and cancelled[0]:  # (an outcome of 7 fields: not cancelled)
+            return RunFailure.cancelled()
         return None
 
     @property

@@ -116,7 +116,10 @@ class Run:
             # Anything but a clean finish (including KeyboardInterrupt passing
             # through) stops the workers instead of waiting for them.
             if executor is not None:
-                backend.stop(executor, terminate=failure is not None or not clean)
+                terminate = failure is not None or not clean
+                if terminate:
+                    scheduler.stop_tasks()
+                backend.stop(executor, terminate=terminate)
         if failure is not None and failure.kind == "pool":
             # Described now that every worker is reaped.
             failure = replace(failure, error=backend.describe_failure(scheduler.handles))
