@@ -71,18 +71,26 @@ class Usage:
             rss=me.memory_info().rss,
         )
 
-    def same_counts(self, other: Usage) -> bool:
-        return (self.workers, self.threads, self.native_threads, self.fds) == (
-            other.workers, other.threads, other.native_threads, other.fds)
+    def same_counts(self, other: Usage, python_threads: bool = True) -> bool:
+        mine = (self.workers, self.native_threads, self.fds)
+        theirs = (other.workers, other.native_threads, other.fds)
+        if python_threads:
+            mine, theirs = mine + (self.threads,), theirs + (other.threads,)
+        return mine == theirs
 
 
-def settled_usage(baseline: Usage, timeout: float = 10.0, pump=None) -> Usage:
+def settled_usage(baseline: Usage, timeout: float = 10.0, pump=None,
+                  python_threads: bool = True) -> Usage:
     """The usage once it matches ``baseline``'s counts, or after ``timeout``
     (worker processes and pool threads take a moment to be reaped).
-    ``pump`` is called while waiting (a GUI test processes Qt events)."""
+    ``pump`` is called while waiting (a GUI test processes Qt events).
+    Without ``python_threads`` the Python threads' names are not compared
+    (each QThread run that ran Python code leaves a ``Dummy-N`` entry in
+    :func:`threading.enumerate`; the native thread count still counts it)."""
     deadline = time.monotonic() + timeout
     usage = Usage.now()
-    while not usage.same_counts(baseline) and time.monotonic() < deadline:
+    while (not usage.same_counts(baseline, python_threads)
+           and time.monotonic() < deadline):
         if pump is not None:
             pump()
         time.sleep(0.05)
