@@ -41,34 +41,43 @@ def _chunks(pairs, size):
     return [(begin, encode_chunk(pairs[begin:begin + size])) for begin in range(0, len(pairs), size)]
 
 
-def _through_tasks(chunks, kernel, flag):
+def _task_seconds(kernel, flag):
     from gcdapp.core.tasks import run_chunk
 
-    t0 = time.perf_counter()
-    for begin, chunk in chunks:
+    def one(task):
+        begin, chunk = task
+        t0 = time.perf_counter()
         if flag is None:
             run_chunk(begin, chunk, kernel)
         else:
             run_chunk(begin, chunk, kernel, flag)
-    return time.perf_counter() - t0
+        return time.perf_counter() - t0
+
+    return one
 
 
-def flag_cost(name, rounds, old, new):
-    """``old`` and ``new`` are zero-argument callables returning seconds."""
+def flag_cost(name, rounds, tasks, old, new):
+    """Each round runs every task twice, the old way and the new, side by
+    side (alternating which goes first), so the machine's drift hits both
+    alike; the per-round ratio is new total / old total."""
     ratios, olds, news = [], [], []
     for r in range(rounds):
-        if r % 2:
-            t_new, t_old = new(), old()
-        else:
-            t_old, t_new = old(), new()
+        t_old = t_new = 0.0
+        for i, task in enumerate(tasks):
+            if (i + r) % 2:
+                t_new += new(task)
+                t_old += old(task)
+            else:
+                t_old += old(task)
+                t_new += new(task)
         olds.append(t_old)
         news.append(t_new)
         ratios.append(t_new / t_old)
-    print(f"{name}: {rounds} interleaved rounds")
+    print(f"{name}: {rounds} rounds, {len(tasks)} tasks each, interleaved task by task")
     print(f"  without flag  median {statistics.median(olds):.3f} s")
     print(f"  with flag     median {statistics.median(news):.3f} s")
     print(f"  ratio         median {statistics.median(ratios):.4f}  "
-          f"(per round {min(ratios):.3f} .. {max(ratios):.3f})")
+          f"(per round {min(ratios):.3f} .. {max(ratios):.3f})", flush=True)
     return statistics.median(ratios)
 
 
@@ -99,7 +108,7 @@ def cancel_latency(name, pairs, spec, cancels, rng):
     print(f"{name}: {cancels} cancels at random moments in a {span:.2f} s run")
     print(f"  cancel latency median {statistics.median(latencies):.1f} ms, "
           f"max {max(latencies):.1f} ms")
-    print(f"  gcd-thread threads alive after the run: max {max(leftover)}")
+    print(f"  gcd-thread threads alive after the run: max {max(leftover)}", flush=True)
     return statistics.median(latencies), max(latencies), max(leftover)
 
 
@@ -110,7 +119,7 @@ def main(argv=None):
     parser.add_argument("--seed", type=int, default=None)
     args = parser.parse_args(argv)
     seed = args.seed if args.seed is not None else random.randrange(1 << 30)
-    print(f"random seed {seed}")
+    print(f"random seed {seed}", flush=True)
     rng = random.Random(seed)
 
     import numpy as np
@@ -127,18 +136,10 @@ def main(argv=None):
     million_tasks = _chunks(million, 10_000)
 
     flag = threading.Event()
-    bf = flag_cost(
-        "seed pairs, brute force, serial",
-        args.rounds,
-        lambda: _through_tasks(seed_tasks, seed_bruteforce_unchecked, None),
-        lambda: _through_tasks(seed_tasks, bruteforce, flag),
-    )
-    eu = flag_cost(
-        "1M pairs, Euclid, serial, tasks of 10,000",
-        args.rounds,
-        lambda: _through_tasks(million_tasks, euclid, None),
-        lambda: _through_tasks(million_tasks, euclid, flag),
-    )
+    bf = flag_cost("seed pairs, brute force, serial", args.rounds, seed_tasks,
+                   _task_seconds(seed_bruteforce_unchecked, None), _task_seconds(bruteforce, flag))
+    eu = flag_cost("1M pairs, Euclid, serial, tasks of 10,000", args.rounds, million_tasks,
+                   _task_seconds(euclid, None), _task_seconds(euclid, flag))
     lat_bf = cancel_latency("threads, seed pairs, brute force, 2 workers, chunk 1", seed_pairs,
                             RunSpec(mode="threads", kernel="bruteforce", workers=2, chunksize=1),
                             args.cancels, rng)
