@@ -11,8 +11,11 @@ from __future__ import annotations
 import os
 import threading
 from array import array
+from itertools import islice
 from time import perf_counter_ns
 from typing import NamedTuple
+
+from gcdapp.core import stop_flag
 
 
 class ChunkOutcome(NamedTuple):
@@ -26,6 +29,7 @@ class ChunkOutcome(NamedTuple):
     pid: int
     thread: str
     error: str | None = None  # set when a pair raised; results hold the pairs before it
+    cancelled: bool = False  # the run's stop flag ended it; results hold the pairs before
     #: perf_counter_ns when this task's worker became ready (its initializer
     #: ended), sent with the first task the worker runs; None otherwise and
     #: where workers have no initializer (threads, serial).
@@ -35,6 +39,9 @@ class ChunkOutcome(NamedTuple):
 #: Chunks and results shorter than this travel as plain lists: for a handful of
 #: pairs that pickles faster than an array's bytes.
 SMALL = 32
+
+#: With a stop flag, a task looks at it after every this many pairs.
+CHECK_EVERY_PAIRS = 4096
 
 #: The kernel a worker process runs, installed once by the pool's initializer
 #: so that tasks do not carry it.
@@ -88,11 +95,34 @@ def _locate_failure(kernel, pairs: list) -> tuple[list, str]:
     return done, "the kernel raised once, then not again on a retry"
 
 
-def run_chunk(start: int, chunk: array | list, kernel=None) -> tuple:
+def _run_checked(kernel, chunk, flag) -> tuple[list, bool]:
+    """The chunk's gcds, looking at ``flag`` every :data:`CHECK_EVERY_PAIRS`
+    pairs (and the kernel, inside long pairs); True when it stopped early."""
+    results: list = []
+    pairs = iter_pairs(chunk)
+    stop_flag.install(flag)
+    try:
+        while not flag.is_set():
+            before = len(results)
+            results.extend(map(kernel, islice(pairs, CHECK_EVERY_PAIRS)))
+            if len(results) - before < CHECK_EVERY_PAIRS:
+                return results, False
+        return results, True
+    except stop_flag.Cancelled:
+        return results, True
+    finally:
+        stop_flag.install(None)
+
+
+def run_chunk(start: int, chunk: array | list, kernel=None, stop=None) -> tuple:
     """Compute ``kernel(pair)`` for every pair in ``chunk``; time it in-worker.
 
-    ``kernel`` defaults to the one the pool's initializer installed. Returns
-    the fields of :class:`ChunkOutcome` as a plain tuple.
+    ``kernel`` defaults to the one the pool's initializer installed. ``stop``
+    is the run's stop flag (threads and serial runs; worker processes are
+    terminated instead): once it is set the task ends within a few thousand
+    pairs or brute-force candidates and reports itself cancelled, with the
+    pairs it finished. Returns the fields of :class:`ChunkOutcome` as a
+    plain tuple.
     """
     global _unreported_ready_ns
     if kernel is None:
@@ -102,8 +132,12 @@ def run_chunk(start: int, chunk: array | list, kernel=None) -> tuple:
         _unreported_ready_ns = None
     t_start = perf_counter_ns()
     error = None
+    cancelled = False
     try:
-        results = list(map(kernel, iter_pairs(chunk)))
+        if stop is None:
+            results = list(map(kernel, iter_pairs(chunk)))
+        else:
+            results, cancelled = _run_checked(kernel, chunk, stop)
     except Exception:
         results, error = _locate_failure(kernel, decode_chunk(chunk))
     t_end = perf_counter_ns()
@@ -115,6 +149,7 @@ def run_chunk(start: int, chunk: array | list, kernel=None) -> tuple:
         os.getpid(),
         threading.current_thread().name,
         error,
+        cancelled,
         ready_ns,
     )
 

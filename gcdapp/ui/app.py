@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import threading
 import time
@@ -101,8 +102,21 @@ def finish_app(window, code: int) -> int:
     if not stopped or any(t.is_alive() for t in busy):
         sys.stdout.flush()
         sys.stderr.flush()
+        _remove_multiprocessing_temp_dir()
         os._exit(code)
     return code
+
+
+def _remove_multiprocessing_temp_dir() -> None:
+    """Remove what multiprocessing's exit handler would have and ``os._exit``
+    skips: its ``pymp-*`` temporary directory, which holds the fork server's
+    socket. (The fork server and the resource tracker end by themselves once
+    this process is gone.)"""
+    from multiprocessing import process
+
+    tempdir = process.current_process()._config.get("tempdir")
+    if tempdir:
+        shutil.rmtree(tempdir, ignore_errors=True)
 
 
 def open_startup_files(window, paths: list[str]) -> bool:

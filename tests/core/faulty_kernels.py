@@ -49,3 +49,19 @@ def sleep_a_ms(pair):
 
 
 SLEEPS = Kernel("sleeps", sleep_a_ms, "sleeps", "sleeps a ms")
+
+
+#: Set to let :func:`block_until_released` return (threads and serial only);
+#: ``ENTERED`` is set once it is waiting.
+RELEASE = __import__("threading").Event()
+ENTERED = __import__("threading").Event()
+
+
+def block_until_released(pair):
+    """Waits, without looking at the stop flag, until :data:`RELEASE` is set."""
+    ENTERED.set()
+    RELEASE.wait(600)
+    return euclid(pair)
+
+
+BLOCKS = Kernel("blocks", block_until_released, "blocks", "waits for RELEASE")

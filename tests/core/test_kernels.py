@@ -66,3 +66,50 @@ def test_domain_check_on_huge_integers():
 def test_unknown_kernel_names_the_choices():
     with pytest.raises(ValueError, match="bruteforce, euclid, builtin"):
         get_kernel("nope")
+
+
+# -- the stop flag -----------------------------------------------------------
+from gcdapp.core import stop_flag  # noqa: E402
+from gcdapp.core.kernels import CHECK_EVERY  # noqa: E402
+
+near_blocks = st.integers(min_value=1, max_value=4).flatmap(
+    lambda k: st.integers(min_value=k * CHECK_EVERY - 3, max_value=k * CHECK_EVERY + 3)
+)
+
+
+@given(near_blocks, near_blocks, st.booleans())
+def test_bruteforce_is_exact_across_its_check_blocks(a, b, with_flag):
+    # Candidates on both sides of every block boundary, with and without a
+    # (clear) flag installed: the blocked loop tries each candidate once.
+    import threading
+
+    stop_flag.install(threading.Event() if with_flag else None)
+    try:
+        assert bruteforce((a, b)) == math.gcd(a, b)
+        assert bruteforce((CHECK_EVERY, 2 * CHECK_EVERY)) == CHECK_EVERY
+    finally:
+        stop_flag.install(None)
+
+
+def test_bruteforce_stops_at_a_set_flag_and_ignores_another_threads_flag():
+    import threading
+
+    flag = threading.Event()
+    flag.set()
+    huge = (10**12 + 39, 10**12 + 61)  # hours of candidates
+    seen = []
+
+    def elsewhere():  # the flag belongs to the thread that installed it
+        seen.append(stop_flag.current())
+
+    stop_flag.install(flag)
+    try:
+        with pytest.raises(stop_flag.Cancelled):
+            bruteforce(huge)
+        thread = threading.Thread(target=elsewhere)
+        thread.start()
+        thread.join()
+    finally:
+        stop_flag.install(None)
+    assert seen == [None]
+    assert not isinstance(stop_flag.Cancelled(), Exception)  # no `except Exception` eats it

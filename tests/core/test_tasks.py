@@ -42,3 +42,50 @@ def test_the_installed_kernel_is_used_when_none_is_sent():
 def test_long_chunks_and_results_travel_as_arrays():
     pairs = array("q", [6, 9] * 40)
     assert isinstance(ChunkOutcome._make(run_chunk(0, pairs, euclid)).results, array)
+
+
+def test_a_task_given_a_set_stop_flag_reports_itself_cancelled():
+    import threading
+
+    from gcdapp.core import stop_flag
+    from gcdapp.core.kernels import bruteforce
+
+    flag = threading.Event()
+    flag.set()
+    out = ChunkOutcome._make(run_chunk(3, [(10**12 + 39, 10**12 + 61)], bruteforce, flag))
+    assert out.cancelled and out.error is None and list(out.results) == []
+    assert stop_flag.current() is None  # uninstalled after the task
+
+
+def test_a_task_stops_between_pairs_when_its_flag_is_set_meanwhile():
+    import threading
+
+    from gcdapp.core.tasks import CHECK_EVERY_PAIRS
+
+    flag = threading.Event()
+    calls = []
+
+    def counting(pair):
+        calls.append(pair)
+        if len(calls) == 10:
+            flag.set()  # as a cancel from another thread would
+        return euclid(pair)
+
+    pairs = array("q", [6, 9] * (3 * CHECK_EVERY_PAIRS))
+    out = ChunkOutcome._make(run_chunk(0, pairs, counting, flag))
+    assert out.cancelled and out.error is None
+    # It finished the block it was in, and no more: those results are real.
+    assert len(out.results) == CHECK_EVERY_PAIRS == len(calls)
+    assert set(out.results) == {3}
+
+
+def test_a_clear_stop_flag_changes_nothing():
+    import threading
+
+    pairs = array("q", [6, 9, 12, 18] * 5000)
+    out = ChunkOutcome._make(run_chunk(0, pairs, euclid, threading.Event()))
+    assert not out.cancelled and len(out.results) == 10000
+    assert list(out.results[:2]) == [3, 6]
+    raising = ChunkOutcome._make(run_chunk(0, array("q", [4, 6, 13, 1]), raise_on_trigger,
+                                           threading.Event()))
+    assert list(raising.results) == [2] and raising.error.startswith("ZeroDivisionError")

@@ -131,12 +131,12 @@ class Collector:
 
     def record(self, outcome: tuple) -> RunFailure | None:
         """Store one completed task (a :class:`~gcdapp.core.tasks.ChunkOutcome`
-        tuple); return the failure when its kernel raised."""
-        if len(outcome) == 8:
-            begin, values, t_start_ns, t_end_ns, pid, thread, error, ready_ns = outcome
-        else:  # (an outcome without a ready time)
-            begin, values, t_start_ns, t_end_ns, pid, thread, error = outcome
-            ready_ns = None
+        tuple); return the failure when its kernel raised or it was
+        cancelled (keeping the pairs it finished). Outcomes of 7 or 8 fields
+        (without a cancelled flag or a ready time) are taken too."""
+        begin, values, t_start_ns, t_end_ns, pid, thread, error, *rest = outcome
+        cancelled = bool(rest[0]) if rest else False
+        ready_ns = rest[1] if len(rest) > 1 else None
         k = len(values)
         if (k == 1 and type(values) is list and type(values[0]) is int
                 and -_INT64 <= values[0] < _INT64 and self.results.dtype != object):
@@ -162,6 +162,8 @@ class Collector:
         self.log.append(begin, k, (t_start_ns - t0) / 1e9, (t_end_ns - t0) / 1e9, lane)
         if error is not None:
             return RunFailure.kernel_raised(begin + k, error, self.kernel_name)
+        if cancelled:
+            return RunFailure.cancelled()
         return None
 
     @property

@@ -123,7 +123,10 @@ class Run:
             # through) stops the workers instead of waiting for them.
             stop_ns = perf_counter_ns()
             if executor is not None:
-                backend.stop(executor, terminate=failure is not None or not clean)
+                terminate = failure is not None or not clean
+                if terminate:
+                    scheduler.stop_tasks()
+                backend.stop(executor, terminate=terminate)
             # The wall clock ends once every worker has stopped.
             end_ns = perf_counter_ns()
         if failure is not None and failure.kind == "pool":

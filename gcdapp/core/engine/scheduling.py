@@ -39,8 +39,13 @@ class Scheduler:
         self._backend = backend
         self._failure_types = tuple(backend.failure_types)
         self._info = info
-        # Isolated workers already hold the kernel (the pool's initializer).
-        self._kernel_args = () if backend.capabilities.isolated else (kernel_func,)
+        #: Set to make running tasks stop at their next look (threads, serial).
+        self._stop_tasks = threading.Event()
+        # Isolated workers already hold the kernel (the pool's initializer),
+        # and are terminated rather than asked to stop: they get neither.
+        self._kernel_args = (
+            () if backend.capabilities.isolated else (kernel_func, self._stop_tasks)
+        )
         self._collector = collector
         self._interval = flush_interval
         self._limit = backend.max_inflight(info.workers)
@@ -61,7 +66,13 @@ class Scheduler:
     # -- from other threads --------------------------------------------------
     def cancel(self) -> None:
         self._cancel.set()
+        self._stop_tasks.set()  # running tasks stop now, not when the engine wakes
         self._wake.set()
+
+    def stop_tasks(self) -> None:
+        """Ask the tasks running in this process to stop (the run is ending
+        early): each one stops within a few thousand pairs or candidates."""
+        self._stop_tasks.set()
 
     @property
     def cancelled(self) -> bool:

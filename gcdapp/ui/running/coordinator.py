@@ -152,6 +152,9 @@ class RunCoordinator(QObject):
         self._thread = QThread()  # keep a reference: never let Qt destroy it running
         self._thread.setObjectName("gcdapp-coordinator")
         self._closed = False
+        # Set when shutdown waited in vain: a kernel that never looks at the
+        # stop flag holds the thread, and quitting need not wait again.
+        self._gave_up = False
         self._worker = _RunWorker()
         self._worker.moveToThread(self._thread)
         self._submit.connect(self._worker.execute)
@@ -195,9 +198,13 @@ class RunCoordinator(QObject):
         self._closed = True
         if not self._thread.isRunning():
             return True
+        if self._gave_up:  # one wait was enough: the run is stuck in a kernel
+            return False
         self._worker.cancel()
         self._thread.quit()
-        return self._thread.wait(timeout_ms)
+        stopped = self._thread.wait(timeout_ms)
+        self._gave_up = not stopped
+        return stopped
 
     def _stop_thread(self) -> None:
         # The worker has returned from execute(): the loop quits at once.

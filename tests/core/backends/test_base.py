@@ -56,9 +56,10 @@ class _WaitOnlyExecutor(ThreadPoolExecutor):
 
 @pytest.mark.parametrize("terminate", [False, True])
 def test_stop_passes_only_the_keywords_an_executor_accepts(terminate):
+    # The base Backend.stop (ThreadBackend's own always waits: see test_threads).
     executor = _WaitOnlyExecutor(max_workers=1)
     assert executor.submit(pow, 2, 5).result() == 32
-    ThreadBackend().stop(executor, terminate=terminate)
+    Backend().stop(executor, terminate=terminate)
     assert executor.shutdown_wait is (not terminate)
     with pytest.raises(RuntimeError):
         executor.submit(pow, 2, 5)
@@ -69,7 +70,7 @@ def test_stop_cancels_pending_work_where_the_executor_can():
     release = threading.Event()
     running = executor.submit(release.wait, 30)
     pending = executor.submit(pow, 2, 5)
-    ThreadBackend().stop(executor, terminate=True)
+    Backend().stop(executor, terminate=True)
     assert pending.cancelled()
     release.set()
     assert running.result() is True

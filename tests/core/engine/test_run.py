@@ -1,3 +1,4 @@
+import dataclasses
 import os
 import threading
 import time
@@ -335,3 +336,54 @@ def test_a_run_executes_once():
     run.execute()
     with pytest.raises(RuntimeError):
         run.execute()
+
+
+def _gcd_threads():
+    return [t for t in threading.enumerate() if t.name.startswith("gcd-thread")]
+
+
+HUGE = (10**12 + 39, 10**12 + 61)  # hours of brute force for one pair
+
+
+@pytest.mark.parametrize("mode", ["threads", "serial"])
+def test_cancel_stops_a_brute_force_pair_in_the_middle(mode):
+    # A thread cannot be interrupted, but the kernel looks at the run's stop
+    # flag: the run ends, and no thread of it is left computing.
+    pairs = [(12, 18)] + [HUGE] * 4
+    ready = threading.Event()
+
+    class Ready(NullObserver):
+        def pool_ready(self, startup_s):
+            ready.set()
+
+    run = Run(pairs, RunSpec(mode=mode, kernel="bruteforce", workers=2, chunksize=1), Ready())
+    canceller = threading.Thread(target=lambda: (ready.wait(30), time.sleep(0.3), run.cancel()))
+    canceller.start()
+    result = run.execute()
+    canceller.join()
+    assert result.status == "cancelled" and result.error is None
+    assert not result.done[1:].any()
+    assert _gcd_threads() == []
+
+
+def test_a_failing_threads_run_stops_its_other_threads():
+    # Pair 2 raises at once; the other thread is deep in a huge pair: the
+    # run fails and that thread is stopped too, not left computing.
+    pairs = [HUGE, (0, 5), HUGE]
+    result = run_pairs(pairs, RunSpec(mode="threads", kernel="bruteforce", workers=2, chunksize=1),
+                       kernel=dataclasses.replace(get_kernel("bruteforce"), positive_only=False))
+    assert result.status == "failed" and "pair 2 (0, 5)" in result.error
+    assert _gcd_threads() == []
+
+
+def test_no_thread_outlives_its_run_even_when_cancelled_early():
+    pairs = [HUGE] * 6
+    peak = []
+    for _ in range(5):
+        run = Run(pairs, RunSpec(mode="threads", kernel="bruteforce", workers=2, chunksize=1))
+        timer = threading.Timer(0.05, run.cancel)
+        timer.start()
+        run.execute()
+        timer.join()
+        peak.append(len(_gcd_threads()))
+    assert peak == [0] * 5
