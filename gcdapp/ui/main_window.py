@@ -65,9 +65,11 @@ class MainWindow(QMainWindow):
 
         self.runner = RunController(workspace, self.editor, self.chart, self.message,
                                     self.status, parent=self)
-        self.documents = DocumentController(self, workspace, self.settings, self.runner,
-                                            self.editor, self.message, self.status,
-                                            self.restore_banner, self.recent_menu)
+        # (the runner, not the window: a window -> controller -> window cycle
+        # would wait for the garbage collector)
+        self.documents = DocumentController(
+            self, workspace, self.settings, self.editor,
+            is_running=lambda runner=self.runner: runner.running)
         self._make_actions()
         self._make_menus()
         self.export_menu = install_export_menu(self, directory=self.documents.last_directory)
@@ -198,6 +200,16 @@ class MainWindow(QMainWindow):
         runner.runningChanged.connect(self._enable_run_actions)
         runner.runFinished.connect(self.runFinished)
         runner.jobFinished.connect(self.jobFinished)
+        # What the document controller has to say, and where it goes.
+        documents.notice.connect(self.message.show_message)
+        documents.noticeCleared.connect(self.message.dismiss)
+        documents.statusText.connect(self.status.show_text)
+        documents.crashOffered.connect(self.restore_banner.offer)
+        documents.crashSettled.connect(self.restore_banner.hide)
+        documents.fileUsed.connect(self.recent_menu.remember)
+        documents.fileGone.connect(self.recent_menu.forget)
+        documents.sessionApplied.connect(runner.show_idle_status)
+        self.recent_menu.openRequested.connect(documents.open_recent)
 
     # -- keeping the widgets in step ---------------------------------------
     def _sync_kernel(self, *_settings) -> None:
