@@ -93,6 +93,11 @@ def _install(spec: str, refresh: bool) -> int:
     if not p.ok or p.version_info is None:
         print(f"gcdapp-cli pythons: {item.path}: {p.unusable_reason}", file=sys.stderr)
         return EXIT_FAILED
+    try:
+        backport.packages_needed(p.version_info)
+    except ValueError as exc:
+        print(f"gcdapp-cli pythons: {item.path} ({item.label}): {exc}", file=sys.stderr)
+        return EXIT_FAILED
     if p.subinterpreters.usable and p.subinterpreters.source == "stdlib":
         print(f"{item.path} ({item.label}): not needed, InterpreterPoolExecutor is in its "
               "standard library")

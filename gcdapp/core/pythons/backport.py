@@ -34,7 +34,8 @@ def packages_needed(version: tuple[int, ...]) -> tuple[str, ...]:
         return (PACKAGE,)
     if minor == (3, 12):
         return (PACKAGE, PACKAGE_312)
-    raise ValueError(f"no subinterpreter backport exists for Python {'.'.join(map(str, minor))}")
+    raise ValueError(f"no subinterpreter backport exists for Python {'.'.join(map(str, minor))} "
+                     "(it needs 3.12 or newer)")
 
 
 def backports_root() -> Path:

@@ -1,7 +1,7 @@
 """Probe results cached in the user cache directory, by path and mtime.
 
 An entry is reused while the interpreter file (followed through links) has
-the same mtime and size, the probe is the same version, and the
+the same mtime and size, the probe's code is the same, and the
 subinterpreter backport for its ABI has not been installed or replaced since.
 A probe that timed out is never cached: the machine may just have been busy.
 A damaged cache file is ignored and rewritten.
@@ -9,6 +9,7 @@ A damaged cache file is ignored and rewritten.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import threading
@@ -17,7 +18,7 @@ from pathlib import Path
 import platformdirs
 
 from gcdapp.core.atomic import atomic_write_text
-from gcdapp.core.pythons import backport
+from gcdapp.core.pythons import backport, probe, probe_script
 from gcdapp.core.pythons.probe import PROBE_VERSION, ProbeResult
 
 FORMAT = 1
@@ -36,6 +37,18 @@ def file_key(path: str) -> tuple[int, int] | None:
     return st.st_mtime_ns, st.st_size
 
 
+def probe_fingerprint() -> str:
+    """Changes whenever the probe's code does, so results from another
+    version of gcdapp are probed again."""
+    digest = hashlib.sha256()
+    for module in (probe_script, probe, backport):
+        try:
+            digest.update(Path(module.__file__).read_bytes())
+        except (OSError, TypeError):
+            digest.update(module.__name__.encode())
+    return digest.hexdigest()[:16]
+
+
 def _backport_stamp(result: ProbeResult) -> int | None:
     if not result.ok:
         return None
@@ -49,6 +62,7 @@ class ProbeCache:
         self.path = Path(path) if path is not None else default_cache_path()
         self._entries: dict[str, dict] = {}
         self._lock = threading.Lock()
+        self._fingerprint = probe_fingerprint()
         self._load()
 
     def _load(self) -> None:
@@ -71,6 +85,8 @@ class ProbeCache:
         key = file_key(path)
         if key is None or entry.get("file") != list(key):
             return None
+        if entry.get("probe") != self._fingerprint:
+            return None
         try:
             result = ProbeResult.from_json(entry.get("result"))
         except ValueError:
@@ -87,7 +103,7 @@ class ProbeCache:
         key = file_key(result.path)
         if key is None:
             return
-        entry = {"file": list(key), "backport": _backport_stamp(result),
+        entry = {"file": list(key), "probe": self._fingerprint, "backport": _backport_stamp(result),
                  "result": result.to_json()}
         with self._lock:
             self._entries[result.path] = entry

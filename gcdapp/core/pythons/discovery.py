@@ -224,7 +224,8 @@ def select(interpreters: list[Interpreter], spec: str) -> Interpreter:
             and tuple(i.probe.version_info[: len(wanted)]) == wanted
             and i.probe.free_threaded_build == free_threaded]
     if not hits:
-        have = ", ".join(sorted({i.label for i in interpreters if i.probe.ok})) or "none"
+        ok = sorted((i for i in interpreters if i.probe.ok), key=lambda i: i.probe.version_info)
+        have = ", ".join(dict.fromkeys(i.label for i in ok)) or "none"
         raise NoSuchPython(f"no Python {spec} found (found: {have})")
     hits.sort(key=lambda i: i.probe.is_venv)
     return hits[0]

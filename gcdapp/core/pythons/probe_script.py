@@ -65,6 +65,9 @@ def try_subinterpreters():
         except ImportError as exc:
             return {"ok": False, "source": source, "missing": getattr(exc, "name", None) or "",
                     "error": "%s: %s" % (type(exc).__name__, exc)}
+        except Exception as exc:  # a damaged backport
+            return {"ok": False, "source": source, "missing": None,
+                    "error": "%s: %s" % (type(exc).__name__, exc)}
     try:
         with InterpreterPoolExecutor(max_workers=1) as pool:
             got = pool.submit(math.gcd, 12, 18).result(timeout=15)
