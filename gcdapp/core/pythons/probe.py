@@ -279,7 +279,7 @@ def probe_subinterpreters(path: str, facts: dict, *,
         return Subinterpreters(False, source, f"failed when tried: {exc}")
     if data.get("ok") is True:
         return Subinterpreters(True, source=data.get("source") or source)
-    if data.get("missing") and needed:
+    if data.get("missing") and needed and pythonpath is None:
         return Subinterpreters(False, "backport", backport.missing_reason(needed, path), needed)
     return Subinterpreters(False, source, f"failed when tried: {data.get('error')}")
 
