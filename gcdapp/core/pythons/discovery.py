@@ -109,12 +109,18 @@ def _installation_pythons(root: Path) -> list[str]:
     return out
 
 
+def _is_pyenv_shims(directory: str) -> bool:
+    """A pyenv shims folder (``<root>/shims`` beside ``<root>/versions``), whatever the root."""
+    return os.path.basename(os.path.normpath(directory)) == "shims" and os.path.isdir(
+        os.path.join(directory, os.pardir, "versions"))
+
+
 def path_pythons(path_var: str | None = None, skip: tuple[Path, ...] = ()) -> list[str]:
     """``python3.X`` and ``python3.Xt`` in the PATH directories, in PATH order."""
     skipped = {os.path.realpath(p) for p in skip}
     out = []
     for directory in (path_var if path_var is not None else os.environ.get("PATH", "")).split(os.pathsep):
-        if not directory or os.path.realpath(directory) in skipped:
+        if not directory or os.path.realpath(directory) in skipped or _is_pyenv_shims(directory):
             continue
         try:
             names = sorted(os.listdir(directory))

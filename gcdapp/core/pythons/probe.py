@@ -190,7 +190,8 @@ def parse_facts(stdout: str) -> dict:
 
 
 def _script_source() -> str:
-    return Path(probe_script.__file__).read_text(encoding="utf-8")
+    # with_name: a frozen build's module is a .pyc; the spec ships the .py beside it.
+    return Path(probe_script.__file__).with_name("probe_script.py").read_text(encoding="utf-8")
 
 
 def _clean_env(pythonpath: str | None = None) -> dict[str, str]:

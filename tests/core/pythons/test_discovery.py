@@ -52,12 +52,15 @@ def test_path_finds_python3_x_and_3_xt_only(tmp_path):
 def test_sources_pyenv_uv_path_user_and_running(isolated, monkeypatch):
     pyenv_py = wrapper(isolated / "pyenv" / "versions" / "3.99.0" / "bin", "python3")
     wrapper(isolated / "pyenv" / "shims", "python3.99")  # a shim: skipped
+    wrapper(isolated / "other-pyenv" / "shims", "python3.99")  # another root's shims too
+    (isolated / "other-pyenv" / "versions").mkdir()
     uv_py = wrapper(isolated / "uv" / "cpython-3.98.0-linux-x86_64-gnu" / "bin", "python3")
     path_py = wrapper(isolated / "bin", "python3.97t")
     user_py = wrapper(isolated / "mine", "python")
     extra_py = wrapper(isolated / "extra", "python")
     add_user_path(user_py)
     monkeypatch.setenv("PATH", os.pathsep.join([str(isolated / "pyenv" / "shims"),
+                                                str(isolated / "other-pyenv" / "shims"),
                                                 os.environ["PATH"]]))
     found = {c.path: c.sources for c in find_candidates([extra_py])}
     assert found[pyenv_py] == ("pyenv",)
