@@ -19,7 +19,7 @@ from gcdapp.core.pythons.label import label
 from gcdapp.core.pythons.probe import (
     ProbeOutputError, ProbeResult, Subinterpreters, parse_facts, parse_probe_output, probe,
 )
-from tests.other_pythons import other_python
+from tests.other_pythons import free_threaded_python, other_python
 
 # What a free-threaded 3.14 build prints (the shape probe_script.facts() gives).
 FREE_THREADED_ANSWER = probe_script.MARKER + json.dumps({
@@ -220,3 +220,14 @@ def test_probe_script_never_looks_in_the_working_directory(tmp_path, monkeypatch
     assert result.ok, result.error
     assert result.numba == (importlib.util.find_spec("numba") is not None)
     assert os.getcwd() == str(tmp_path)
+
+
+def test_a_free_threaded_build_is_probed_as_one():
+    found = free_threaded_python()  # skips, saying so, where there is none (as here)
+    result = probe(found.path)
+    assert result.ok and result.free_threaded_build
+    import subprocess
+    direct = subprocess.run([found.path, "-E", "-c", "import sys; print(sys._is_gil_enabled())"],
+                            capture_output=True, text=True, timeout=30, check=True)
+    assert result.gil_enabled == (direct.stdout.strip() == "True")
+    assert label(result) == f"{result.version}t free-threaded, GIL {'on' if result.gil_enabled else 'off'}"
