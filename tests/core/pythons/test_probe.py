@@ -9,6 +9,7 @@ import json
 import os
 import platform
 import stat
+import subprocess
 import sys
 import sysconfig
 
@@ -226,7 +227,6 @@ def test_a_free_threaded_build_is_probed_as_one():
     found = free_threaded_python()  # skips, saying so, where there is none (as here)
     result = probe(found.path)
     assert result.ok and result.free_threaded_build
-    import subprocess
     direct = subprocess.run([found.path, "-E", "-c", "import sys; print(sys._is_gil_enabled())"],
                             capture_output=True, text=True, timeout=30, check=True)
     assert result.gil_enabled == (direct.stdout.strip() == "True")
