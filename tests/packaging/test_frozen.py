@@ -169,3 +169,14 @@ def test_frozen_cli_installs_a_desktop_entry_for_the_frozen_gui(frozen_app, tmp_
     if validator:
         check = subprocess.run([validator, "--no-hints", str(entry)], capture_output=True, text=True)
         assert check.returncode == 0 and not check.stdout.strip(), check.stdout + check.stderr
+
+
+def test_frozen_cli_lists_pythons(frozen_app, tmp_path):
+    # The probe script ships as source in the bundle and runs in other interpreters.
+    proc = subprocess.run([str(frozen_app / "gcdapp-cli"), "pythons", "--json"],
+                          env=user_env(tmp_path), capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    found = json.loads(proc.stdout)
+    assert not any("running" in item["sources"] for item in found)  # the bundle is no Python
+    assert any(item["error"] is None and item["version"] for item in found), found
+    assert not any(item["error"] and "could not be started" in item["error"] for item in found)
