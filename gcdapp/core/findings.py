@@ -20,10 +20,14 @@ finishes sooner than::
     makespan >= max(max_i c_i, sum_i c_i / W)
 
 (the longest task cannot be split, and ``W`` workers cannot share out the
-total faster than evenly). The run also pays its measured start-up
+total faster than evenly). The parent's own work in the serial reference,
+outside its tasks (handing tasks out, collecting and merging results:
+``parent = wall - start-up - shutdown - sum of task times``), is one more
+chain that no worker can take over, so the makespan is also at least
+``parent``. The run also pays its measured start-up
 (``RunResult.startup_s``: pool creation until the workers were ready), so::
 
-    bound_s       = max(longest, total / W) + startup_s
+    bound_s       = max(longest, total / W, parent) + startup_s
     bound_speedup = serial wall_s / bound_s
 
 No run of those tasks on that many workers can beat ``bound_speedup`` unless
@@ -76,19 +80,24 @@ class Bound:
     workers: int  # W: the run's workers, no more than the usable cores
     startup_s: float  # the run's measured start-up
     serial_wall_s: float  # the serial reference's wall time
+    parent_s: float = 0.0  # the serial reference's time outside its tasks
 
     @property
     def bound_s(self) -> float:
-        return max(self.longest_s, self.total_s / self.workers) + self.startup_s
+        return max(self.longest_s, self.total_s / self.workers, self.parent_s) + self.startup_s
 
     @property
     def speedup(self) -> float | None:
         return self.serial_wall_s / self.bound_s if self.bound_s > 0 else None
 
     @property
-    def longest_limits(self) -> bool:
-        """The longest task, not the even share of the total, sets the bound."""
-        return self.longest_s >= self.total_s / self.workers
+    def limit(self) -> str:
+        """What sets the bound: ``"longest"`` (the longest task), ``"share"``
+        (the total shared evenly) or ``"parent"`` (the parent's own work)."""
+        share = self.total_s / self.workers
+        if self.parent_s > max(self.longest_s, share):
+            return "parent"
+        return "longest" if self.longest_s >= share else "share"
 
 
 # -- the makespan bound ----------------------------------------------------------
@@ -133,8 +142,14 @@ def makespan_bound(record: RunRecord, history: RunHistory,
     cores = usable_cores() if cores is None else cores
     workers = max(1, min(result.info.workers, cores))
     startup = result.startup_s if math.isfinite(result.startup_s) else 0.0
+    ref = reference.result
+    outside = ref.wall_s - float(costs.sum()) - _finite(ref.startup_s) - _finite(ref.shutdown_s)
     return Bound(float(task_costs.max()), float(task_costs.sum()), workers, max(0.0, startup),
-                 reference.result.wall_s)
+                 ref.wall_s, max(0.0, outside))
+
+
+def _finite(value: float) -> float:
+    return value if math.isfinite(value) else 0.0
 
 
 def bound_speedup(record: RunRecord, history: RunHistory,
@@ -269,8 +284,11 @@ def _speed(record: RunRecord, history: RunHistory, cores: int,
                                    f"these pairs with the {info.kernel} kernel yet, so no "
                                    "speedup or possible speedup: run serial too.")
     text = f"{label}: {times(speedup)} serial, of a possible {times(bound.speedup)}."
-    if bound.longest_limits:
+    if bound.limit == "longest":
         text += f" The longest task ({duration(bound.longest_s)}) sets the bound."
+    elif bound.limit == "parent":
+        text += (f" The parent's own work handing out and collecting tasks "
+                 f"({duration(bound.parent_s)} in the serial run) sets the bound.")
     else:
         text += (f" Sharing {duration(bound.total_s)} of work over {bound.workers} "
                  f"workers sets the bound.")
@@ -419,6 +437,9 @@ def _why_slow(record: RunRecord, serial_wall: float) -> str:
     if _known(result.startup_s) and result.startup_s >= 0.5 * serial_wall:
         return f"; its start-up alone took {duration(result.startup_s)}"
     measured = _measured(result)
+    if measured is not None and _known(measured.wait_share) \
+            and measured.wait_share >= WAIT_SHARE_HIGH:
+        return f", its workers waiting for a core {percent(measured.wait_share)} of the time"
     if measured is not None and _known(measured.compute_s, measured.moving_s) \
             and measured.moving_s > measured.compute_s:
         return "; moving the data cost more than computing it"
@@ -429,7 +450,7 @@ def _one_mode_advice(groups: list[RepeatGroup], cores: int) -> str:
     record = _median_record(groups[0])
     mode = record.mode
     if mode == "serial":
-        return ("Recommendation: compare modes to learn whether threads or processes pay "
+        return ("Recommendation: compare modes, to learn whether threads or processes pay "
                 "for these pairs.")
     measured = _measured(record.result)
     if mode == "threads" and measured is not None and _known(measured.wait_share) \
@@ -441,8 +462,7 @@ def _one_mode_advice(groups: list[RepeatGroup], cores: int) -> str:
             and measured.moving_s > measured.compute_s:
         return ("Recommendation: serial, or more pairs per task: these processes spent more "
                 "time moving data than computing.")
-    return (f"Recommendation: compare with serial (Compare modes) to see whether "
-            f"{mode} pay for these pairs.")
+    return f"Recommendation: run serial too, to see whether {mode} pay for these pairs."
 
 
 # -- several runs --------------------------------------------------------------------------
