@@ -20,15 +20,19 @@ finishes sooner than::
     makespan >= max(max_i c_i, sum_i c_i / W)
 
 (the longest task cannot be split, and ``W`` workers cannot share out the
-total faster than evenly). The parent's own work in the serial reference,
-outside its tasks (handing tasks out, collecting and merging results:
-``parent = wall - start-up - shutdown - sum of task times``), is one more
-chain that no worker can take over, so the makespan is also at least
-``parent``. The run also pays its measured start-up
-(``RunResult.startup_s``: pool creation until the workers were ready), so::
+total faster than evenly). Two measured costs come on top. The parent's own
+work in the serial reference, outside its tasks (handing tasks out,
+collecting and merging results: ``parent = wall - start-up - shutdown - sum
+of task times``), is paid by every mode, since the parent still hands out and
+collects every task. And the run pays its own measured start-up
+(``RunResult.startup_s``: pool creation until the workers were ready). So::
 
-    bound_s       = max(longest, total / W, parent) + startup_s
+    bound_s       = max(longest, total / W) + parent + startup_s
     bound_speedup = serial wall_s / bound_s
+
+The serial run's own bound is then 1 (give or take its shutdown), and no
+bound exceeds ``W``. When tasks are tiny, ``parent`` dominates and the bound
+says that no number of workers helps.
 
 No run of those tasks on that many workers can beat ``bound_speedup`` unless
 the task times themselves change (they vary from run to run: see the
@@ -84,7 +88,8 @@ class Bound:
 
     @property
     def bound_s(self) -> float:
-        return max(self.longest_s, self.total_s / self.workers, self.parent_s) + self.startup_s
+        return (max(self.longest_s, self.total_s / self.workers) + self.parent_s
+                + self.startup_s)
 
     @property
     def speedup(self) -> float | None:
@@ -95,7 +100,7 @@ class Bound:
         """What sets the bound: ``"longest"`` (the longest task), ``"share"``
         (the total shared evenly) or ``"parent"`` (the parent's own work)."""
         share = self.total_s / self.workers
-        if self.parent_s > max(self.longest_s, share):
+        if self.parent_s >= max(self.longest_s, share):
             return "parent"
         return "longest" if self.longest_s >= share else "share"
 
@@ -287,8 +292,9 @@ def _speed(record: RunRecord, history: RunHistory, cores: int,
     if bound.limit == "longest":
         text += f" The longest task ({duration(bound.longest_s)}) sets the bound."
     elif bound.limit == "parent":
-        text += (f" The parent's own work handing out and collecting tasks "
-                 f"({duration(bound.parent_s)} in the serial run) sets the bound.")
+        text += (f" The parent's own work handing out and collecting the tasks "
+                 f"({duration(bound.parent_s)} in the serial run) sets the bound: more "
+                 "workers cannot help.")
     else:
         text += (f" Sharing {duration(bound.total_s)} of work over {bound.workers} "
                  f"workers sets the bound.")

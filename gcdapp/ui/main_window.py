@@ -105,6 +105,8 @@ class MainWindow(QMainWindow):
         self.splitDockWidget(self.runs_dock, self.findings_dock, Qt.Orientation.Horizontal)
         self.resizeDocks([self.panel_dock], [400], Qt.Orientation.Horizontal)
         self.resizeDocks([self.runs_dock], [170], Qt.Orientation.Vertical)
+        self.resizeDocks([self.runs_dock, self.findings_dock], [720, 560],
+                         Qt.Orientation.Horizontal)
         self.statusBar().addWidget(self.status, 1)
 
     def _dock(self, title: str, name: str, widget: QWidget, area) -> QDockWidget:

@@ -62,7 +62,7 @@ def test_the_bound_is_the_makespan_of_the_serial_task_times_plus_start_up():
     assert bound.longest_s == pytest.approx(longest) and bound.total_s == pytest.approx(total)
     assert bound.parent_s == pytest.approx(parent)
     assert bound.workers == 2 and bound.startup_s == threads.result.startup_s
-    expected = serial.result.wall_s / (max(longest, total / 2, parent)
+    expected = serial.result.wall_s / (max(longest, total / 2) + parent
                                        + threads.result.startup_s)
     assert bound_speedup(threads, history, cores=2) == pytest.approx(expected)
     # bruteforce tasks are long: the parent's share is small, the work sets the bound
@@ -71,10 +71,11 @@ def test_the_bound_is_the_makespan_of_the_serial_task_times_plus_start_up():
     # one usable core: the workers cannot share the total
     assert makespan_bound(threads, history, cores=1).workers == 1
     assert bound_speedup(threads, history, cores=1) == pytest.approx(
-        serial.result.wall_s / (total + threads.result.startup_s))
-    # the serial run itself: one worker; no better than its own tasks' time
+        serial.result.wall_s / (total + parent + threads.result.startup_s))
+    # the serial run itself: its own wall, less its shutdown
     assert bound_speedup(serial, history, cores=2) == pytest.approx(
-        serial.result.wall_s / (total + serial.result.startup_s))
+        serial.result.wall_s / (serial.result.wall_s - serial.result.shutdown_s))
+    assert bound.speedup <= 2
 
 
 def test_when_tasks_are_tiny_the_parents_own_work_sets_the_bound():
@@ -89,8 +90,9 @@ def test_when_tasks_are_tiny_the_parents_own_work_sets_the_bound():
     assert parent > max(costs.max(), costs.sum() / 2) and bound.limit == "parent"
     assert "The parent's own work" in run_findings(threads, history, cores=2)[0].text
     assert bound.speedup == pytest.approx(
-        serial.result.wall_s / (max(costs.max(), costs.sum() / 2, parent)
+        serial.result.wall_s / (max(costs.max(), costs.sum() / 2) + parent
                                 + threads.result.startup_s))
+    assert bound.speedup < 1.2  # no number of workers helps
 
 
 def test_the_bound_uses_this_runs_chunks_and_shares_a_serial_chunk_among_its_pairs():
