@@ -222,8 +222,13 @@ def _measured(result: RunResult) -> _Measured | None:
     except ImportError:  # (until the measurements land)
         return None
     b = breakdown(result)
-    moving = b.pickle_s + b.unpickle_s + b.transfer_s
-    share = b.wait_share if b.task_wall_s > 0 else math.nan
+    tasks = result.tasks
+    # Runs saved before these were measured hold NaN, which the breakdown
+    # counts as 0: unknown here, not zero.
+    cpu_known = len(tasks) > 0 and bool(np.isfinite(tasks.cpu_s).any())
+    ipc_known = len(tasks) > 0 and bool(np.isfinite(tasks.t_arrive).any())
+    moving = b.pickle_s + b.unpickle_s + b.transfer_s if ipc_known else math.nan
+    share = b.wait_share if cpu_known and b.task_wall_s > 0 else math.nan
     return _Measured(b.compute_s, moving, b.bytes_in + b.bytes_out, b.task_wall_s, share,
                      len(result.tasks))
 

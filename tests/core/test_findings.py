@@ -220,3 +220,61 @@ def test_figures_read_the_way_the_issue_writes_them():
     assert duration(0.0000201) == "20.1 µs" and duration(1.5e-7) == "150 ns"
     assert percent(0.49) == "49 %" and percent(0.002) == "0.2 %"
     assert times(1.7712) == "1.77×" and times(0.0014) == "0.0014×"
+
+
+def test_threads_on_the_seed_bruteforce_name_the_gil():
+    from gcdapp.core.anatomy import breakdown
+
+    history = RunHistory()
+    _run(history, "serial", kernel="bruteforce")
+    threads = _run(history, "threads", kernel="bruteforce")
+    share = breakdown(threads.result).wait_share
+    findings = run_findings(threads, history, cores=2)
+    gil = [f for f in findings if f.kind == "gil"]
+    assert len(gil) == 1 and "GIL" in gil[0].text and percent(share) in gil[0].text
+    if share >= 0.3:  # what the seed's threads measure: one runs at a time
+        assert gil[0].text.startswith(f"No gain: each thread waited for the GIL {percent(share)}")
+    # the comparison names it too
+    assert any(f.kind == "gil" for f in comparison_findings(list(history), history, cores=2))
+
+
+def test_processes_with_the_builtin_kernel_name_leverage_and_lose():
+    from gcdapp.core.anatomy import breakdown
+
+    history = RunHistory()
+    _run(history, "serial", kernel="builtin")
+    processes = _run(history, "processes", kernel="builtin")
+    b = breakdown(processes.result)
+    moving = b.pickle_s + b.unpickle_s + b.transfer_s
+    assert b.bytes_in > 0 and moving > b.compute_s  # a gcd costs less than its trip
+    findings = run_findings(processes, history, cores=2)
+    leverage = [f for f in findings if f.kind == "leverage"]
+    assert len(leverage) == 1
+    n = len(processes.result.tasks)
+    assert leverage[0].text == (
+        f"Leverage: {duration(b.compute_s / n)} of compute per task against "
+        f"{duration(moving / n)} of pickling and copying: processes lose. Run serial, or "
+        "send more pairs per task if the tasks are small.")
+    assert findings[-1].text.startswith("Recommendation: serial")
+    # in process nothing is pickled: no leverage finding for threads
+    threads = _run(history, "threads", kernel="builtin")
+    assert "leverage" not in _kinds(run_findings(threads, history, cores=2))
+
+
+def test_runs_saved_before_the_anatomy_was_measured_claim_nothing_about_it():
+    import dataclasses
+
+    from gcdapp.core.events import TASK_ANATOMY_FIELDS
+
+    history = RunHistory()
+    _run(history, "serial", kernel="builtin")
+    processes = _run(history, "processes", kernel="builtin")
+    threads = _run(history, "threads", kernel="bruteforce")
+    for record in (processes, threads):
+        # what an older session holds: the anatomy arrays unknown
+        old = dataclasses.replace(record.result.tasks, **{f: None for f in TASK_ANATOMY_FIELDS})
+        record.result = dataclasses.replace(record.result, tasks=old)
+    kinds = _kinds(run_findings(processes, history, cores=2))
+    assert "leverage" not in kinds and "starved" not in kinds
+    assert "parallel" in kinds and "recommendation" in kinds
+    assert "gil" not in _kinds(run_findings(threads, history, cores=2))
