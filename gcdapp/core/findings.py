@@ -406,34 +406,57 @@ def _recommend(records: Sequence[RunRecord], history: RunHistory, cores: int,
     if len(modes) < 2:
         return Finding("recommendation", _one_mode_advice(groups, cores) + caution)
     serial = next((g for g in groups if g.records[0].mode == "serial"), None)
-    best = min(groups, key=lambda g: g.walls.median)
     if serial is None:
+        best = min(groups, key=lambda g: g.walls.median)
         return Finding("recommendation", f"Recommendation: {_group_label(best)} was the "
                                          f"fastest here ({duration(best.walls.median)}); run "
                                          "serial too, to know whether it beats it." + caution)
     others = [g for g in groups if g is not serial]
-    rival = min(others, key=lambda g: g.walls.median)
-    gain = serial.walls.median / rival.walls.median if rival.walls.median > 0 else 0.0
-    if best is serial or gain < WORTH_IT:
-        why = _why_slow(_median_record(rival), serial.walls.median)
-        text = (f"Recommendation: serial for these pairs. The fastest other mode, "
-                f"{_group_label(rival)}, ran at {times(gain)} serial{why}.")
+    held = {id(g): _gil_held(g) for g in others}
+    fastest = min(others, key=lambda g: g.walls.median)
+    eligible = [g for g in others if held[id(g)] is None] or others
+    rival = min(eligible, key=lambda g: g.walls.median)
+    gain = _gain(serial, rival)
+    doubt = ""
+    if held[id(fastest)] is not None and _gain(serial, fastest) >= WORTH_IT:
+        doubt = (f" {_group_label(fastest)} measured {times(_gain(serial, fastest))} serial but "
+                 f"waited for the GIL {percent(held[id(fastest)])} of the time, so that gain "
+                 "cannot come from computing in parallel: repeat to check.")
+    if gain < WORTH_IT or held[id(rival)] is not None:
+        if doubt and rival is fastest:
+            text = "Recommendation: serial for these pairs." + doubt
+        else:
+            why = _why_slow(_median_record(rival), serial.walls.median)
+            text = (f"Recommendation: serial for these pairs. The fastest other mode, "
+                    f"{_group_label(rival)}, ran at {times(gain)} serial{why}." + doubt)
         return Finding("recommendation", text + caution)
-    mode = best.records[0].mode
+    mode = rival.records[0].mode
     if mode == "processes":
         reason = "each task computes long enough to pay for start-up and moving data"
     elif mode == "threads":
         reason = "no start-up or pickling to pay, and the kernel lets threads compute at once"
     else:
         reason = "the fastest measured"
-    threads = next((g for g in others if g.records[0].mode == "threads" and g is not best), None)
-    if threads is not None:
-        measured = _measured(_median_record(threads).result)
-        if measured is not None and _known(measured.wait_share) \
-                and measured.wait_share >= WAIT_SHARE_HIGH:
-            reason += "; threads wait for the GIL"
-    return Finding("recommendation", f"Recommendation: {_group_label(best)} for these pairs, "
-                                     f"{times(gain)} serial: {reason}." + caution)
+    if not doubt and any(held[id(g)] is not None for g in others):
+        reason += "; threads wait for the GIL"
+    return Finding("recommendation", f"Recommendation: {_group_label(rival)} for these pairs, "
+                                     f"{times(gain)} serial: {reason}." + doubt + caution)
+
+
+def _gain(serial: RepeatGroup, other: RepeatGroup) -> float:
+    return serial.walls.median / other.walls.median if other.walls.median > 0 else 0.0
+
+
+def _gil_held(group: RepeatGroup) -> float | None:
+    """For threads held back by the GIL: their wait share (else None)."""
+    record = _median_record(group)
+    if record.mode != "threads" or record.result.info.workers < 2 or not gil_enabled():
+        return None
+    measured = _measured(record.result)
+    if measured is None or not _known(measured.wait_share) \
+            or measured.wait_share < WAIT_SHARE_HIGH:
+        return None
+    return measured.wait_share
 
 
 def _why_slow(record: RunRecord, serial_wall: float) -> str:

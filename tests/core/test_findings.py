@@ -278,3 +278,17 @@ def test_runs_saved_before_the_anatomy_was_measured_claim_nothing_about_it():
     assert "leverage" not in kinds and "starved" not in kinds
     assert "parallel" in kinds and "recommendation" in kinds
     assert "gil" not in _kinds(run_findings(threads, history, cores=2))
+
+
+def test_threads_held_by_the_gil_are_not_recommended_even_when_they_measured_faster():
+    history = RunHistory()
+    serial = _run(history, "serial", kernel="bruteforce", wall=1.0)
+    threads = _run(history, "threads", kernel="bruteforce", wall=0.5)  # as if by drift
+    text = comparison_findings([serial, threads], history, cores=2)[-1].text
+    assert text.startswith("Recommendation: serial for these pairs. Threads ×2 measured 2.00× "
+                           "serial but waited for the GIL ")
+    assert "cannot come from computing in parallel" in text
+    processes = _run(history, "processes", kernel="bruteforce", wall=0.6)
+    text = comparison_findings([serial, threads, processes], history, cores=2)[-1].text
+    assert text.startswith("Recommendation: Processes ×2 for these pairs, 1.67× serial: ")
+    assert "Threads ×2 measured 2.00× serial but waited for the GIL" in text
