@@ -271,7 +271,7 @@ def _explain(record: RunRecord, history: RunHistory, cores: int) -> list[Finding
         out.append(Finding("oversubscribed", f"{info.workers} workers on {cores} usable "
                                              f"cores: no more than {cores} compute at once."))
     if measured is not None and _known(measured.wait_share):
-        out += _waiting(record, measured, cores)
+        out += _waiting(record, history, measured, cores)
     if info.mode == "processes":
         out += _startup(record, history)
     if measured is not None and (info.mode == "processes" or measured.bytes_moved > 0):
@@ -314,7 +314,8 @@ def _speed(record: RunRecord, history: RunHistory, cores: int,
     return Finding("parallel", text)
 
 
-def _waiting(record: RunRecord, measured: _Measured, cores: int) -> list[Finding]:
+def _waiting(record: RunRecord, history: RunHistory, measured: _Measured,
+             cores: int) -> list[Finding]:
     info = record.result.info
     share = measured.wait_share
     if info.mode == "threads" and info.workers > 1:
@@ -322,11 +323,19 @@ def _waiting(record: RunRecord, measured: _Measured, cores: int) -> list[Finding
             return [Finding("gil", f"Each thread waited {percent(share)} of its time; this "
                                    "interpreter runs without the GIL, so that was waiting "
                                    "for a core.")]
+        speedup = history.speedup(record)
+        gained = speedup is not None and speedup >= WORTH_IT
         if share >= WAIT_SHARE_HIGH:
+            if gained:
+                return [Finding("gil", f"Yet each thread waited for the GIL {percent(share)} "
+                                       "of its time, so that gain cannot come from computing "
+                                       "in parallel: CPU-bound Python runs one thread at a "
+                                       "time.")]
             return [Finding("gil", f"No gain: each thread waited for the GIL {percent(share)} "
                                    "of its time. CPU-bound Python runs one thread at a time.")]
+        tail = " so they computed at once." if gained else " the GIL was not what held them back."
         return [Finding("gil", f"The threads waited for the GIL only {percent(share)} of "
-                               "their time: this kernel lets them compute at once.")]
+                               f"their time:{tail}")]
     if info.mode != "serial" and share >= WAIT_SHARE_HIGH:
         return [Finding("starved", f"Workers waited for a core {percent(share)} of their "
                                    f"task time: {info.workers} workers on {cores} usable "

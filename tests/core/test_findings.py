@@ -232,8 +232,11 @@ def test_threads_on_the_seed_bruteforce_name_the_gil():
     findings = run_findings(threads, history, cores=2)
     gil = [f for f in findings if f.kind == "gil"]
     assert len(gil) == 1 and "GIL" in gil[0].text and percent(share) in gil[0].text
-    if share >= 0.3:  # what the seed's threads measure: one runs at a time
+    assert share >= 0.3  # what the seed's threads measure: one runs at a time
+    if history.speedup(threads) < 1.10:
         assert gil[0].text.startswith(f"No gain: each thread waited for the GIL {percent(share)}")
+    else:  # the machine's drift favoured them; the finding still says why it is not theirs
+        assert gil[0].text.startswith(f"Yet each thread waited for the GIL {percent(share)}")
     # the comparison names it too
     assert any(f.kind == "gil" for f in comparison_findings(list(history), history, cores=2))
 
