@@ -166,9 +166,11 @@ def test_json_and_the_table_carry_the_findings_and_the_bound(tmp_path):
         assert record["findings"] and all(isinstance(t, str) and t for t in record["findings"])
         assert record["findings"][-1].startswith("Recommendation: ")
     assert serial["findings"][0].startswith("Serial: ")
+    from gcdapp.core.findings import times
+
     assert threads["findings"][0].startswith(
-        f"Threads ×2: {threads['speedup']:.2f}× serial, of a possible "
-        f"{threads['bound_speedup']:.2f}×.")
+        f"Threads ×2: {times(threads['speedup'])} serial, of a possible "
+        f"{times(threads['bound_speedup'])}.")
     # under the table: the comparison of the modes, one line each
     lines = proc.stdout.splitlines()
     at = lines.index("findings:")
