@@ -51,6 +51,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from gcdapp.core.anatomy import breakdown
 from gcdapp.core.events import RunResult
 from gcdapp.core.history import RunHistory, RunRecord
 from gcdapp.core.repeats import RepeatGroup, repeat_groups
@@ -216,11 +217,7 @@ class _Measured:
     n_tasks: int
 
 
-def _measured(result: RunResult) -> _Measured | None:
-    try:
-        from gcdapp.core.anatomy import breakdown
-    except ImportError:  # (until the measurements land)
-        return None
+def _measured(result: RunResult) -> _Measured:
     b = breakdown(result)
     tasks = result.tasks
     # Runs saved before these were measured hold NaN, which the breakdown
@@ -235,6 +232,16 @@ def _measured(result: RunResult) -> _Measured | None:
 
 def _known(*values: float) -> bool:
     return all(v is not None and math.isfinite(v) for v in values)
+
+
+def _waits(measured: _Measured) -> bool:
+    """The tasks waited (GIL, or starved) a high share of their time."""
+    return _known(measured.wait_share) and measured.wait_share >= WAIT_SHARE_HIGH
+
+
+def _loses(measured: _Measured) -> bool:
+    """Moving the data cost more than computing it."""
+    return _known(measured.compute_s, measured.moving_s) and measured.moving_s > measured.compute_s
 
 
 # -- one run ---------------------------------------------------------------------
@@ -270,17 +277,17 @@ def _explain(record: RunRecord, history: RunHistory, cores: int) -> list[Finding
     if info.workers > cores:
         out.append(Finding("oversubscribed", f"{info.workers} workers on {cores} usable "
                                              f"cores: no more than {cores} compute at once."))
-    if measured is not None and _known(measured.wait_share):
+    if _known(measured.wait_share):
         out += _waiting(record, history, measured, cores)
     if info.mode == "processes":
         out += _startup(record, history)
-    if measured is not None and (info.mode == "processes" or measured.bytes_moved > 0):
+    if info.mode == "processes" or measured.bytes_moved > 0:
         out += _leverage(record, measured)
     return out
 
 
 def _speed(record: RunRecord, history: RunHistory, cores: int,
-           measured: _Measured | None) -> Finding:
+           measured: _Measured) -> Finding:
     result, info = record.result, record.result.info
     label = mode_label(record)
     if info.mode == "serial":
@@ -306,7 +313,7 @@ def _speed(record: RunRecord, history: RunHistory, cores: int,
     wall = result.wall_s
     if info.mode == "processes" and wall > 0:
         text += f" Start-up took {duration(result.startup_s)} ({percent(result.startup_s / wall)})"
-        if measured is not None and _known(measured.moving_s) and measured.task_wall_s > 0:
+        if _known(measured.moving_s) and measured.task_wall_s > 0:
             busy = measured.task_wall_s + measured.moving_s
             text += (f", and moving data {duration(measured.moving_s)} "
                      f"({percent(measured.moving_s / busy)} of the tasks' time)")
@@ -462,8 +469,7 @@ def _gil_held(group: RepeatGroup) -> float | None:
     if record.mode != "threads" or record.result.info.workers < 2 or not gil_enabled():
         return None
     measured = _measured(record.result)
-    if measured is None or not _known(measured.wait_share) \
-            or measured.wait_share < WAIT_SHARE_HIGH:
+    if not _waits(measured):
         return None
     return measured.wait_share
 
@@ -473,18 +479,15 @@ def _why_slow(record: RunRecord, serial_wall: float) -> str:
     result = record.result
     if record.mode == "threads":
         measured = _measured(result)
-        if measured is not None and _known(measured.wait_share) \
-                and measured.wait_share >= WAIT_SHARE_HIGH:
+        if _waits(measured):
             return f", its threads waiting for the GIL {percent(measured.wait_share)} of the time"
         return ", not enough to be worth it" if serial_wall >= result.wall_s else ""
     if _known(result.startup_s) and result.startup_s >= 0.5 * serial_wall:
         return f"; its start-up alone took {duration(result.startup_s)}"
     measured = _measured(result)
-    if measured is not None and _known(measured.wait_share) \
-            and measured.wait_share >= WAIT_SHARE_HIGH:
+    if _waits(measured):
         return f", its workers waiting for a core {percent(measured.wait_share)} of the time"
-    if measured is not None and _known(measured.compute_s, measured.moving_s) \
-            and measured.moving_s > measured.compute_s:
+    if _loses(measured):
         return "; moving the data cost more than computing it"
     return ", not enough to be worth it" if serial_wall >= result.wall_s else ""
 
@@ -496,13 +499,10 @@ def _one_mode_advice(groups: list[RepeatGroup], cores: int) -> str:
         return ("Recommendation: compare modes, to learn whether threads or processes pay "
                 "for these pairs.")
     measured = _measured(record.result)
-    if mode == "threads" and measured is not None and _known(measured.wait_share) \
-            and measured.wait_share >= WAIT_SHARE_HIGH and gil_enabled():
+    if mode == "threads" and _waits(measured) and gil_enabled():
         return ("Recommendation: not threads for this CPU-bound work (the GIL lets one run "
                 "at a time); compare serial and processes.")
-    if mode == "processes" and measured is not None and _known(measured.compute_s,
-                                                                measured.moving_s) \
-            and measured.moving_s > measured.compute_s:
+    if mode == "processes" and _loses(measured):
         return ("Recommendation: serial, or more pairs per task: these processes spent more "
                 "time moving data than computing.")
     return f"Recommendation: run serial too, to see whether {mode} pay for these pairs."
