@@ -87,6 +87,13 @@ def format_warnings(records: list[dict]) -> list[str]:
     ]
 
 
+def format_findings(findings) -> list[str]:
+    """The findings under the table: a heading and one line each. Unstable
+    repeats are left to :func:`format_warnings`, which names them above."""
+    lines = [f"- {f.text}" for f in findings if f.kind != "unstable"]
+    return ["", "findings:", *lines] if lines else []
+
+
 def format_table(records: list[dict]) -> str:
     """A plain-text table, one row per mode."""
     headers = ["mode", "workers", "chunk", "wall (median)", "min", "max", "± (sd)", "start-up",

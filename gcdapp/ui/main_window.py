@@ -28,6 +28,7 @@ from gcdapp.ui.document.recent_files import RecentFilesMenu
 from gcdapp.ui.document.restore_banner import RestoreBanner
 from gcdapp.ui.running.choices import PanelSync
 from gcdapp.ui.running.controller import RunController
+from gcdapp.ui.running.findings_panel import FindingsPanel
 from gcdapp.ui.running.message import RunMessage
 from gcdapp.ui.running.status import RunStatus
 from gcdapp.ui.running.runs_table import RunsTable
@@ -56,6 +57,7 @@ class MainWindow(QMainWindow):
         self.panel_sync = PanelSync(self.panel, workspace)
         self.chart = TimingChart()
         self.runs = RunsTable(workspace)
+        self.findings = FindingsPanel(workspace, self.runs)
         self.message = RunMessage()
         self.status = RunStatus()
         self.restore_banner = RestoreBanner()
@@ -99,9 +101,14 @@ class MainWindow(QMainWindow):
                                      Qt.DockWidgetArea.LeftDockWidgetArea)
         self.runs_dock = self._dock("Runs", "RunsDock", self.runs,
                                     Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.findings_dock = self._dock("Findings", "FindingsDock", self.findings,
+                                        Qt.DockWidgetArea.BottomDockWidgetArea)
         self.splitDockWidget(self.panel_dock, self.pairs_dock, Qt.Orientation.Vertical)
+        self.splitDockWidget(self.runs_dock, self.findings_dock, Qt.Orientation.Horizontal)
         self.resizeDocks([self.panel_dock], [400], Qt.Orientation.Horizontal)
         self.resizeDocks([self.runs_dock], [170], Qt.Orientation.Vertical)
+        self.resizeDocks([self.runs_dock, self.findings_dock], [720, 560],
+                         Qt.Orientation.Horizontal)
         self.statusBar().addWidget(self.status, 1)
 
     def _dock(self, title: str, name: str, widget: QWidget, area) -> QDockWidget:
@@ -180,7 +187,7 @@ class MainWindow(QMainWindow):
         run.addSeparator()
         run.addAction(self.clear_runs_action)
         view = bar.addMenu("&View")
-        for dock in (self.panel_dock, self.pairs_dock, self.runs_dock):
+        for dock in (self.panel_dock, self.pairs_dock, self.runs_dock, self.findings_dock):
             view.addAction(dock.toggleViewAction())
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.about_action)
@@ -199,6 +206,7 @@ class MainWindow(QMainWindow):
         runner.runningChanged.connect(self.panel.set_running)
         runner.runningChanged.connect(self._enable_run_actions)
         runner.runFinished.connect(self.runFinished)
+        runner.jobFinished.connect(self._explain_job)
         runner.jobFinished.connect(self.jobFinished)
         # What the document controller has to say, and where it goes.
         documents.notice.connect(self.message.show_message)
@@ -222,6 +230,11 @@ class MainWindow(QMainWindow):
         self.compare_action.setEnabled(not running)
         self.cancel_action.setEnabled(running)
         self.clear_runs_action.setEnabled(not running)
+
+    @Slot(bool)
+    def _explain_job(self, _all_completed: bool) -> None:
+        """A job ended: the findings explain its runs (compared, when several)."""
+        self.findings.show_runs(self.runner.job_run_ids)
 
     @Slot()
     def show_about(self) -> None:

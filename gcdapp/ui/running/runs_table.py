@@ -156,3 +156,9 @@ class RunsTable(QTableView):
     def selected_run_id(self) -> int | None:
         index = self.currentIndex()
         return self.runs_model.record(index.row()).run_id if index.isValid() else None
+
+    def selected_run_ids(self) -> list[int]:
+        """The ids of every selected run, in table order."""
+        rows = sorted({index.row() for index in self.selectionModel().selectedRows()})
+        return [self.runs_model.record(row).run_id for row in rows
+                if row < self.runs_model.rowCount()]
