@@ -21,6 +21,9 @@ from gcdapp.core.stats import Summary
 #: A later point this much slower than the best (median speedup) "falls".
 FALL = 0.05
 
+#: A serial fraction's interval wider than ± this is given as its range.
+WIDE_CI = 0.25
+
 #: The baseline's ``workers`` in a :class:`Measurement` (it runs serially).
 BASELINE = 0
 
@@ -170,7 +173,13 @@ def describe(result: SweepResult) -> str:
     parts = []
     a = result.amdahl
     if a is not None:
-        spread = f"±{_pct(a.half_width)}" if a.ci is not None else "no interval from one point"
+        if a.ci is None:
+            spread = "no interval from one point"
+        elif a.half_width <= WIDE_CI:
+            spread = f"±{_pct(a.half_width)}"
+        else:
+            spread = (f"anywhere from {_pct(a.ci[0])} to {_pct(a.ci[1])}: too few or too "
+                      "noisy points to pin it down")
         parts.append(f"Serial fraction {_pct(a.serial_fraction)} ({spread}).")
     best = max(points, key=lambda p: p.speedup)
     later = [p for p in points if p.workers > best.workers]
