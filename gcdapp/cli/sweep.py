@@ -79,6 +79,8 @@ def format_sweep(result: SweepResult) -> str:
 
 
 def format_fits(result: SweepResult) -> list[str]:
+    if result.fit_error:
+        return [result.fit_error]
     lines = []
     a, u = result.amdahl, result.usl
     if a is None:

@@ -124,6 +124,8 @@ class SweepResult:
     measurements: tuple[Measurement, ...] = field(default=(), repr=False)
     error: str | None = None
     order_seed: int | None = None
+    #: why there are no fits at all (scipy missing), or None
+    fit_error: str | None = None
 
     @property
     def baseline_instability(self) -> tuple[str, ...]:
@@ -136,9 +138,14 @@ class SweepResult:
         return sweep_json(self)
 
 
+#: Why a sweep has no fits where scipy is missing (the frozen build leaves it out).
+NO_SCIPY = "no fits: they need scipy (python -m pip install scipy)"
+
+
 def fits(points: Sequence[SweepPoint], cores: int) -> tuple[AmdahlFit | None, USLFit | None]:
     """Amdahl over the points within the usable cores (its law assumes a core
-    per worker); the USL, which models contention, over every point."""
+    per worker); the USL, which models contention, over every point.
+    ImportError without scipy."""
     measured = [p.fit_point() for p in points if p.speedups is not None]
     within = [p for p in measured if p.workers <= cores]
     return fit_amdahl(within), fit_usl(measured)
@@ -148,9 +155,14 @@ def build_result(*, mode: str, kernel: str, n_pairs: int, cores: int, repeats: i
                  status: str, measurements: Sequence[Measurement], error: str | None = None,
                  order_seed: int | None = None) -> SweepResult:
     baseline, points = make_points(measurements, cores)
-    amdahl_fit, usl_fit = fits(points, cores)
+    fit_error = None
+    try:
+        amdahl_fit, usl_fit = fits(points, cores)
+    except ImportError:
+        amdahl_fit = usl_fit = None
+        fit_error = NO_SCIPY
     return SweepResult(mode, kernel, n_pairs, cores, repeats, status, baseline, tuple(points),
-                       amdahl_fit, usl_fit, tuple(measurements), error, order_seed)
+                       amdahl_fit, usl_fit, tuple(measurements), error, order_seed, fit_error)
 
 
 # -- the sentence -------------------------------------------------------------------
@@ -206,6 +218,8 @@ def describe(result: SweepResult) -> str:
     if result.baseline_instability:
         parts.append("The serial baseline is unstable by pyperf's rules: every speedup is "
                      "less certain.")
+    if result.fit_error:
+        parts.append(result.fit_error[0].upper() + result.fit_error[1:] + ".")
     if result.status != "completed":
         parts.append(f"The sweep was {result.status} before its last round.")
     return " ".join(parts)
@@ -234,6 +248,7 @@ def sweep_json(result: SweepResult) -> dict:
         "status": result.status,
         "error": result.error,
         "order_seed": result.order_seed,
+        "fit_error": result.fit_error,
         "baseline": {"mode": "serial", "wall_s": _summary(result.baseline),
                      "unstable": bool(result.baseline_instability),
                      "instability": list(result.baseline_instability)},

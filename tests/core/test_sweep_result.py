@@ -109,3 +109,16 @@ def test_no_fit_is_null_in_json():
     r = result(measurements(lambda n: 1.0, workers=(1,)))
     data = r.to_json()
     assert data["amdahl"] is None and data["usl"] is None
+
+
+def test_without_scipy_the_points_stay_and_the_fits_say_why(monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "scipy", None)  # import scipy raises ImportError
+    monkeypatch.setitem(sys.modules, "scipy.optimize", None)
+    monkeypatch.setitem(sys.modules, "scipy.stats", None)
+    r = result(measurements(lambda n: amdahl(n, 0.1)))
+    assert len(r.points) == 4 and r.amdahl is None and r.usl is None
+    assert r.fit_error.startswith("no fits: they need scipy")
+    assert "No fits: they need scipy" in r.finding()
+    assert r.to_json()["fit_error"] == r.fit_error
