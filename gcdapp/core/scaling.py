@@ -131,7 +131,9 @@ def fit_amdahl(points: Sequence[FitPoint]) -> AmdahlFit | None:
     points = _usable(points)
     if not any(p.workers > 1 for p in points):
         return None
-    from scipy.stats import t
+    # Student's t quantile; scipy.special, loaded by scipy.optimize anyway
+    # (scipy.stats would cost most of a second more to import)
+    from scipy.special import stdtrit
 
     n, s, sd = _arrays(points)
     popt, pcov = _curve_fit(amdahl, n, s, sd, [0.1], [1.0])
@@ -140,7 +142,7 @@ def fit_amdahl(points: Sequence[FitPoint]) -> AmdahlFit | None:
     var = float(pcov[0, 0]) if pcov.size else math.inf
     ci = half = None
     if dof >= 1 and math.isfinite(var) and var >= 0:
-        half = float(t.ppf(0.5 + CONFIDENCE / 2, dof)) * math.sqrt(var)
+        half = float(stdtrit(dof, 0.5 + CONFIDENCE / 2)) * math.sqrt(var)
         ci = (max(0.0, f - half), min(1.0, f + half))
     return AmdahlFit(f, ci, len(points), tuple(p.workers for p in points if p.unstable), half)
 
