@@ -214,11 +214,12 @@ class Sweep:
         return left
 
     def result(self) -> SweepResult:
-        """The sweep so far (or as it ended)."""
+        """The sweep so far (or as it ended). Safe from any thread."""
+        measured = tuple(self.measurements)  # a snapshot: the sweep may be adding one
         return build_result(
             mode=self.mode, kernel=self.settings.spec.kernel, n_pairs=len(self.pairs),
             cores=self.cores, repeats=self.settings.repeats, status=self._status,
-            measurements=self.measurements, error=self._error, order_seed=self.order_seed)
+            measurements=measured, error=self._error, order_seed=self.order_seed)
 
     # -- the sweep ------------------------------------------------------------
     def execute(self) -> SweepResult:
@@ -262,7 +263,7 @@ class Sweep:
         finally:
             with self._lock:
                 self._run = None
-        if outcome.status == "cancelled" or self._cancelled:
+        if outcome.status == "cancelled":  # a run that completed is kept
             return False
         if outcome.status != "completed":
             self._fail(f"{step.label}: {outcome.error or outcome.status}")
@@ -278,7 +279,10 @@ class Sweep:
             self.measurements.append(Measurement(
                 step.workers, step.round, outcome.info, outcome.wall_s, outcome.startup_s,
                 outcome.shutdown_s))
-        self.observer.step_finished(step, self.result(), self.progress())
+        if type(self.observer).step_finished is not SweepObserver.step_finished:
+            # the sweep so far (points and fits) is built only for an observer
+            # that looks at it
+            self.observer.step_finished(step, self.result(), self.progress())
         return True
 
     def _fail(self, message: str) -> None:
