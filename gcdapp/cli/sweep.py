@@ -94,7 +94,8 @@ def format_fits(result: SweepResult) -> list[str]:
         lines.append("USL: no fit (it needs two worker counts above 1)")
     else:
         peak = u.peak_workers
-        where = f", peak near {peak:.1f} workers" if peak is not None else ", no peak (κ = 0)"
+        where = (", no peak (κ = 0)" if peak is None else
+                 f", peak near {peak:.1f} workers" if peak >= 1 else ", no gain from 1 worker on")
         lines.append(f"USL (every point): σ = {u.sigma:.3f}, κ = {u.kappa:.4f}{where}")
     return lines
 
