@@ -9,6 +9,7 @@ import sys
 from gcdapp import __version__
 from gcdapp.cli.settings_flags import add_setting_flags
 from gcdapp.core.presets import PRESETS
+from gcdapp.core.run_settings import MAX_WORKERS
 
 EXIT_OK = 0
 EXIT_RUN_FAILED = 1
@@ -24,6 +25,30 @@ def _positive(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be ≥ 1, got {value}")
     return value
+
+
+def _worker_list(text: str) -> list[int]:
+    """``1,2,3,4`` or ``1-4`` (or both: ``1-3,6``), each a whole number ≥ 1."""
+    counts: list[int] = []
+    for item in (t.strip() for t in text.split(",")):
+        if not item:
+            continue
+        low, dash, high = item.partition("-")
+        try:
+            first = _positive(low)
+            last = _positive(high) if dash else first
+        except argparse.ArgumentTypeError as exc:
+            raise argparse.ArgumentTypeError(f"worker count {item!r}: {exc}") from None
+        if last > MAX_WORKERS:
+            raise argparse.ArgumentTypeError(
+                f"worker count {item!r}: at most {MAX_WORKERS} workers")
+        span = list(range(first, last + 1))
+        if not span:
+            raise argparse.ArgumentTypeError(f"worker range {item!r} is empty")
+        counts += span
+    if not counts:
+        raise argparse.ArgumentTypeError(f"no worker counts in {text!r}")
+    return sorted(set(counts))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -54,6 +79,42 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--json", metavar="PATH|-", default=None,
                      help="also write the measurements as JSON to PATH, or '-' for standard output")
     run.add_argument("--quiet", "-q", action="store_true", help="no progress on standard error")
+
+    sweep = commands.add_parser(
+        "sweep",
+        help="speedup against workers, with Amdahl and USL fits",
+        description=(
+            "Run one mode at several worker counts and a serial baseline, in shuffled, "
+            "interleaved rounds (--repeat rounds), and report each point's median speedup "
+            "with its spread, the Karp-Flatt serial fraction, and Amdahl and USL fits."
+        ),
+    )
+    sweep_source = sweep.add_mutually_exclusive_group()
+    sweep_source.add_argument(
+        "input", nargs="?", metavar="INPUT",
+        help="a pair list (lines, CSV, JSON or a Python list); '-' reads standard input",
+    )
+    sweep_source.add_argument("--preset", choices=sorted(PRESETS), help="a built-in pair list")
+    sweep_source.add_argument("--generate", type=_positive, metavar="N", help="N random pairs")
+    sweep.add_argument("--digits", type=_positive, default=7, metavar="D",
+                       help="digits per generated integer (default 7)")
+    sweep.add_argument("--seed", type=int, default=0, metavar="S",
+                       help="random seed for --generate (default 0)")
+    # The schema's --workers takes one count; a sweep's takes a list, so it
+    # is this command's own flag.
+    add_setting_flags(sweep, skip=("workers",))
+    sweep.add_argument("--workers", type=_worker_list, default=None, metavar="N,N,...",
+                       help="worker counts to sweep, e.g. 1,2,3,4 or 1-4 "
+                            "(default 1 to twice the usable cores)")
+    sweep.add_argument("--order-seed", type=int, default=None, metavar="S",
+                       help="seed of the shuffled order of each round (default: random; "
+                            "the JSON records the one used)")
+    sweep.add_argument("--json", metavar="PATH|-", default=None,
+                       help="also write the sweep as JSON to PATH, or '-' for standard output")
+    sweep.add_argument("--pyperf", metavar="PATH", default=None,
+                       help="also write every measured run as pyperf JSON (one benchmark "
+                            "per point and one for the serial baseline)")
+    sweep.add_argument("--quiet", "-q", action="store_true", help="no progress on standard error")
 
     desktop = commands.add_parser(
         "install-desktop",
@@ -87,6 +148,10 @@ def main(argv: list[str] | None = None) -> int:
         from gcdapp.cli.run import run_command
 
         return run_command(args)
+    if args.command == "sweep":
+        from gcdapp.cli.sweep import sweep_command
+
+        return sweep_command(args)
     if args.command == "install-desktop":
         from gcdapp.cli.desktop import desktop_command
 

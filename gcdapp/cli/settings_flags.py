@@ -59,9 +59,12 @@ def _help(setting: Setting) -> str:
     return f"{text} (default {default})"
 
 
-def add_setting_flags(parser: argparse.ArgumentParser) -> None:
-    """A flag for every run setting; ``args.<name>`` holds its value."""
+def add_setting_flags(parser: argparse.ArgumentParser, skip: tuple[str, ...] = ()) -> None:
+    """A flag for every run setting but those named in ``skip`` (a command
+    that gives one of them its own flag); ``args.<name>`` holds its value."""
     for s in SETTINGS:
+        if s.name in skip:
+            continue
         if s.kind == "flag":
             parser.add_argument(s.flag, dest=s.name, action=argparse.BooleanOptionalAction,
                                 default=s.default, help=_help(s))

@@ -9,7 +9,7 @@ minimum or the maximum is 50 % or more away from the mean.
 from __future__ import annotations
 
 import statistics
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 #: pyperf's thresholds: a standard deviation this share of the mean ...
@@ -47,9 +47,11 @@ class Summary:
         """The standard deviation as a share of the mean (0 when undefined)."""
         return self.stdev / self.mean if self.mean > 0 else 0.0
 
-    def instability(self) -> list[str]:
+    def instability(self, show: Callable[[float], str] | None = None) -> list[str]:
         """Why these values cannot be trusted, by pyperf's rules (empty when
-        they can, and always for fewer than two values)."""
+        they can, and always for fewer than two values). ``show`` writes a
+        value (default: as seconds)."""
+        _s = show or _seconds
         if self.n < 2 or self.mean <= 0:
             return []
         reasons = []
@@ -69,7 +71,7 @@ class Summary:
         return bool(self.instability())
 
 
-def _s(seconds: float) -> str:
+def _seconds(seconds: float) -> str:
     return f"{seconds * 1000:.1f} ms" if seconds < 1 else f"{seconds:.3f} s"
 
 
