@@ -51,6 +51,30 @@ def _worker_list(text: str) -> list[int]:
     return sorted(set(counts))
 
 
+def _list_of(what: str):
+    """A parser of ``1,10,100``: whole numbers ≥ 1, in the order given."""
+    def parse(text: str) -> list[int]:
+        values = []
+        for item in (t.strip() for t in text.split(",")):
+            if not item:
+                continue
+            try:
+                values.append(_positive(item))
+            except argparse.ArgumentTypeError as exc:
+                raise argparse.ArgumentTypeError(f"{what} {item!r}: {exc}") from None
+        if not values:
+            raise argparse.ArgumentTypeError(f"no {what}s in {text!r}")
+        return list(dict.fromkeys(values))
+    return parse
+
+
+def _names(text: str) -> list[str]:
+    names = list(dict.fromkeys(t.strip() for t in text.split(",") if t.strip()))
+    if not names:
+        raise argparse.ArgumentTypeError(f"no names in {text!r}")
+    return names
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="gcdapp-cli",
@@ -116,6 +140,35 @@ def build_parser() -> argparse.ArgumentParser:
                             "per point and one for the serial baseline)")
     sweep.add_argument("--quiet", "-q", action="store_true", help="no progress on standard error")
 
+    leverage = commands.add_parser(
+        "leverage",
+        help="a map of where a parallel mode pays, over digits, chunk size and kernel",
+        description=(
+            "For each cell of a grid (digits per integer x pairs per task x kernel), run "
+            "generated pairs serially and in --mode, interleaved for --repeat rounds, and "
+            "report the median speedup (pool start-up left out) with the compute and "
+            "transfer per task."
+        ),
+    )
+    leverage.add_argument("--digits", type=_list_of("digit count"), default=None,
+                          metavar="D,D,...", help="digits per integer (default 3,7,20)")
+    leverage.add_argument("--chunksize", type=_list_of("chunk size"), default=None,
+                          metavar="C,C,...", help="pairs per task (default 1,10,100,1000)")
+    leverage.add_argument("--kernel", type=_names, default=None, metavar="K,K,...",
+                          help="kernels (default bruteforce,builtin)")
+    leverage.add_argument("--mode", default="processes", metavar="M",
+                          help="the mode to map against serial (default processes)")
+    leverage.add_argument("--workers", type=_positive, default=None, metavar="N",
+                          help="workers of the mode (default: the usable cores)")
+    leverage.add_argument("--repeat", type=_positive, default=None, metavar="R",
+                          help="interleaved rounds per cell (default 3)")
+    leverage.add_argument("--seed", type=int, default=0, metavar="S",
+                          help="random seed of the generated pairs (default 0)")
+    leverage.add_argument("--json", metavar="PATH|-", default=None,
+                          help="also write the map as JSON to PATH, or '-' for standard output")
+    leverage.add_argument("--quiet", "-q", action="store_true",
+                          help="no progress on standard error")
+
     desktop = commands.add_parser(
         "install-desktop",
         help="add gcdapp to the desktop's application menu",
@@ -152,6 +205,10 @@ def main(argv: list[str] | None = None) -> int:
         from gcdapp.cli.sweep import sweep_command
 
         return sweep_command(args)
+    if args.command == "leverage":
+        from gcdapp.cli.leverage import leverage_command
+
+        return leverage_command(args)
     if args.command == "install-desktop":
         from gcdapp.cli.desktop import desktop_command
 

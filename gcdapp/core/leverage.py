@@ -87,7 +87,7 @@ HEAVY_MAX_DIGITS = 7
 
 def pair_count(pair_cost_s: float, chunksize: int, workers: int) -> int:
     """The pairs a cell gets; see the module docstring."""
-    wanted = math.ceil(TARGET_SERIAL_S / pair_cost_s) if pair_cost_s > 0 else MAX_TASKS
+    wanted = math.ceil(TARGET_SERIAL_S / pair_cost_s - 1e-9) if pair_cost_s > 0 else MAX_TASKS
     floor = 2 * workers * chunksize
     return max(floor, min(wanted, MAX_TASKS * chunksize))
 

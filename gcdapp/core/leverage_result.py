@@ -131,7 +131,10 @@ def describe(result: LeverageResult) -> str:
     per task), worst 0.04× (builtin, 7 digits, 1 per task).``"""
     cells = result.measured
     if not cells:
-        return "No cell measured yet."
+        skipped = sum(1 for c in result.cells if c.skipped)
+        return (f"No cell measured: {skipped} cell{'s' if skipped != 1 else ''} skipped (too "
+                "slow to measure in the map's budget, or not available)." if skipped
+                else "No cell measured yet.")
     above = [c for c in cells if c.pays]
     best, worst = _best_and_worst(cells)
     mode = result.mode[0].upper() + result.mode[1:]
