@@ -103,8 +103,11 @@ class MainWindow(QMainWindow):
                                        Qt.DockWidgetArea.BottomDockWidgetArea)
         self.splitDockWidget(self.panel_dock, self.pairs_dock, Qt.Orientation.Vertical)
         self.splitDockWidget(self.runs_dock, self.anatomy_dock, Qt.Orientation.Horizontal)
-        self.resizeDocks([self.panel_dock], [400], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.runs_dock], [170], Qt.Orientation.Vertical)
+        # At 1280×800 every pair column shows whole, and so does the anatomy table.
+        self.resizeDocks([self.panel_dock], [450], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.runs_dock], [215], Qt.Orientation.Vertical)
+        self.resizeDocks([self.runs_dock, self.anatomy_dock], [790, 490],
+                         Qt.Orientation.Horizontal)
         self.statusBar().addWidget(self.status, 1)
 
     def _dock(self, title: str, name: str, widget: QWidget, area) -> QDockWidget:

@@ -338,3 +338,17 @@ def test_real_runs_draw_waiting_for_threads_and_transfer_caps_for_processes(qtbo
     seg = timeline.segment_rects()
     assert len(seg["cpu"]) == 10
     assert len(seg["cap"]) == 10  # every result was pickled and sent back
+
+
+def test_at_1280_by_800_every_pair_column_shows_whole(qtbot, window):
+    assert (window.width(), window.height()) == (1280, 800)
+    set_mode(window, "processes", kernel="euclid", chunk=1)
+    run_and_wait(qtbot, window)
+    view = window.editor.view
+    qtbot.waitUntil(lambda: view.model().data(view.model().index(0, COL_WORKER)))
+    assert view.horizontalScrollBar().maximum() == 0
+    for column in range(view.model().columnCount()):
+        assert view.columnWidth(column) >= view.sizeHintForColumn(column), column
+    table = window.anatomy.table
+    assert table.horizontalScrollBar().maximum() == 0
+    assert table.verticalScrollBar().maximum() == 0  # the nine steps, all in view

@@ -30,8 +30,8 @@ from gcdapp.core.events import RunResult
 
 __all__ = ["TaskAnatomyView", "format_seconds"]
 
-_HEADERS = ("step", "this task", "share", "whole run", "share")
-PLACEHOLDER = "Click a task in the worker timeline to see its nine steps and their shares."
+_HEADERS = ("step", "task", "share", "run", "share")
+PLACEHOLDER = "Click a task in a worker timeline to see its nine steps."
 
 
 def format_seconds(value: float) -> str:
@@ -63,7 +63,11 @@ class TaskAnatomyView(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 4)
+        header.setToolTip("Each step's seconds and share: of the clicked task, and summed over "
+                          "the run's tasks")
+        rows = self.table.verticalHeader()
+        rows.setMinimumSectionSize(1)
+        rows.setDefaultSectionSize(self.fontMetrics().height() + 2)
         for row, name in enumerate(STEPS):
             self.table.setItem(row, 0, QTableWidgetItem(f"{row + 1}. {name}"))
         layout = QVBoxLayout(self)
@@ -86,8 +90,8 @@ class TaskAnatomyView(QWidget):
         start, count = int(tasks.start[task]), int(tasks.count[task])
         where = f"pair {start}" if count == 1 else f"pairs {start}–{start + count - 1}"
         self.caption.setText(
-            f"{label} · task {task} ({where}): {format_seconds(one.total_s)} in all · "
-            f"the run's {len(tasks):,} tasks: {format_seconds(whole.total_s)}")
+            f"{label} · task {task} ({where}): {format_seconds(one.total_s)} · "
+            f"run ({len(tasks):,} tasks): {format_seconds(whole.total_s)}")
         self._fill(1, one)
         self._fill(3, whole)
         self._task = (run_id, task)
