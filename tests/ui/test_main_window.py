@@ -265,7 +265,7 @@ def _click_row(qtbot, table, row, modifier=Qt.KeyboardModifier.NoModifier):
 
 
 def test_selecting_several_runs_stacks_their_timelines(qtbot, window):
-    set_mode(window, "serial", kernel="euclid")
+    set_mode(window, "serial", kernel="euclid", chunk=1)
     run_and_wait(qtbot, window)
     set_mode(window, "threads", kernel="euclid", chunk=3)
     run_and_wait(qtbot, window)
@@ -345,7 +345,7 @@ def test_at_1280_by_800_every_pair_column_shows_whole(qtbot, window):
     set_mode(window, "processes", kernel="euclid", chunk=1)
     run_and_wait(qtbot, window)
     view = window.editor.view
-    qtbot.waitUntil(lambda: view.model().data(view.model().index(0, COL_WORKER)))
+    qtbot.waitUntil(lambda: bool(view.model().data(view.model().index(0, COL_WORKER))))
     assert view.horizontalScrollBar().maximum() == 0
     for column in range(view.model().columnCount()):
         assert view.columnWidth(column) >= view.sizeHintForColumn(column), column

@@ -73,6 +73,7 @@ class TaskAnatomyView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addWidget(self.caption)
+        self.table.setMinimumHeight(48)  # (it scrolls in a small window)
         layout.addWidget(self.table, 1)
         self._task: tuple[int, int] | None = None
         self.clear()
