@@ -15,6 +15,7 @@ from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QScrollArea, QVBoxLayout, QWidget
 
 from gcdapp.core.events import RunResult
+from gcdapp.ui.charts.legend import TimelineLegend
 from gcdapp.ui.charts.timeline import TimelineChart
 
 __all__ = ["ComparedRun", "ComparisonTimelines"]
@@ -50,9 +51,12 @@ class ComparisonTimelines(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(self._inner)
+        self.legend = TimelineLegend()  # (in grey: each run has its own colour)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(scroll)
+        layout.setSpacing(0)
+        layout.addWidget(self.legend)
+        layout.addWidget(scroll, 1)
         self._charts: list[TimelineChart] = []
         self._runs: list[ComparedRun] = []
 
