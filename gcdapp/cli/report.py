@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import math
 import platform
+from dataclasses import asdict
 
 from gcdapp import __version__
+from gcdapp.core.anatomy import breakdown
 from gcdapp.core.events import RunResult
 from gcdapp.core.stats import Summary
 
@@ -16,6 +18,7 @@ def mode_record(results: list[RunResult]) -> dict:
     walls = Summary.of([r.wall_s for r in results])
     startups = Summary.of([r.startup_s for r in results])
     shutdowns = Summary.of([r.shutdown_s for r in results])
+    typical = breakdown(median_repeat(results))
     return {
         "mode": info.mode,
         "workers": info.workers,
@@ -40,9 +43,19 @@ def mode_record(results: list[RunResult]) -> dict:
         "shutdown_runs": [r.shutdown_s for r in results],
         # per run, per lane (a worker): seconds until it was ready, null if unknown
         "lane_startup_runs": [_lane_startups(r) for r in results],
+        # the median repeat's (by wall time), summed over its tasks
+        "breakdown": {k: v for k, v in asdict(typical).items() if k != "task_wall_s"},
+        "wait_share": typical.wait_share,
         "python": platform.python_version(),
         "gcdapp": __version__,
     }
+
+
+def median_repeat(results: list[RunResult]) -> RunResult:
+    """The repeat whose wall time is the median (the lower middle one for an
+    even count): the run the breakdown describes."""
+    ordered = sorted(results, key=lambda r: r.wall_s)
+    return ordered[(len(ordered) - 1) // 2]
 
 
 def _lane_startups(result: RunResult) -> list[float | None]:

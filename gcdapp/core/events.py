@@ -35,6 +35,20 @@ class RunInfo:
     n_tasks: int
 
 
+#: The per-task anatomy arrays of :class:`TaskBatch` (float64 seconds) ...
+TASK_FLOAT_FIELDS = (
+    "cpu_s", "t_submit", "t_recv", "t_arrive",
+    "pickle_in_s", "unpickle_in_s", "pickle_out_s", "unpickle_out_s", "merge_s",
+)
+#: ... and its byte counts (int64).
+TASK_BYTE_FIELDS = ("bytes_in", "bytes_out")
+#: All of them, in the contract's order (sessions and exports use it).
+TASK_ANATOMY_FIELDS = (
+    "cpu_s", "t_submit", "t_recv", "t_arrive", "bytes_in", "bytes_out",
+    "pickle_in_s", "unpickle_in_s", "pickle_out_s", "unpickle_out_s", "merge_s",
+)
+
+
 @dataclass(frozen=True)
 class TaskBatch:
     """Tasks that completed since the previous batch, in completion order.
@@ -43,6 +57,15 @@ class TaskBatch:
     ``pair_index`` and ``gcd`` list every pair those tasks computed. ``lane``
     indexes ``lanes``, the labels of every worker seen so far in this run
     (a pid for processes, a thread name for threads).
+
+    The anatomy of each task (issue 9), one value per task, in seconds on the
+    parent's clock since the run's start unless said otherwise (see
+    :mod:`gcdapp.core.clock`; derived figures live in
+    :mod:`gcdapp.core.anatomy`). NaN where a value cannot be known (runs
+    saved before it was recorded); in-process runs (serial, threads) pickle
+    nothing, so their byte counts and pickling durations are 0 and
+    ``t_recv`` is NaN. Left out, each is filled with "unknown" (NaN, or 0
+    bytes) for every task.
     """
 
     start: np.ndarray  # int64, per task
@@ -53,6 +76,30 @@ class TaskBatch:
     lanes: tuple[str, ...]
     pair_index: np.ndarray  # int64, per pair
     gcd: np.ndarray  # int64 (object for huge ints), per pair
+    #: thread CPU time inside the task's compute (``time.thread_time_ns``)
+    cpu_s: np.ndarray | None = None
+    #: when the parent handed the task to the executor (after pickling it)
+    t_submit: np.ndarray | None = None
+    #: when the worker received it (before unpickling); NaN in-process
+    t_recv: np.ndarray | None = None
+    #: when its result arrived back in the parent (the future's callback)
+    t_arrive: np.ndarray | None = None
+    bytes_in: np.ndarray | None = None  # int64: pickled size of the arguments
+    bytes_out: np.ndarray | None = None  # int64: pickled size of the result
+    pickle_in_s: np.ndarray | None = None  # parent: pickling the arguments
+    unpickle_in_s: np.ndarray | None = None  # worker: unpickling them
+    pickle_out_s: np.ndarray | None = None  # worker: pickling the result
+    unpickle_out_s: np.ndarray | None = None  # parent: unpickling it
+    merge_s: np.ndarray | None = None  # parent: storing its gcds into the results
+
+    def __post_init__(self):
+        n = len(self.start)
+        for name in TASK_FLOAT_FIELDS:
+            if getattr(self, name) is None:
+                object.__setattr__(self, name, np.full(n, np.nan))
+        for name in TASK_BYTE_FIELDS:
+            if getattr(self, name) is None:
+                object.__setattr__(self, name, np.zeros(n, dtype=np.int64))
 
     def __len__(self) -> int:
         return len(self.start)
@@ -83,6 +130,10 @@ class RunResult:
     #: measured it in its initializer; NaN where it cannot be known (threads,
     #: serial, runs saved before this was recorded).
     lane_startup_s: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    #: Per lane: how long its worker took to import the kernel's module in
+    #: its initializer (step 4 of a process task); 0 in-process (nothing to
+    #: import), NaN where unknown.
+    lane_import_s: tuple[float, ...] = ()
 
     @property
     def compute_s(self) -> float:

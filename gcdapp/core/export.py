@@ -25,6 +25,18 @@ shortest round-trip float; a task may hold several pairs, which then share it.
 threads). ``gcd``, ``time_s`` and ``worker`` are empty for a pair that was not
 computed.
 
+The results CSV of a stored run (:func:`write_run_results_csv`) adds, at the
+end, the anatomy of the pair's task (:data:`TASK_RESULT_FIELDS`; every pair
+of a task repeats them)::
+
+    task_cpu_s,task_t_submit,task_t_recv,task_t_arrive,task_bytes_in,task_bytes_out,
+    task_pickle_in_s,task_unpickle_in_s,task_pickle_out_s,task_unpickle_out_s,task_merge_s
+
+the fields of :class:`~gcdapp.core.events.TaskBatch` of the same names
+(seconds since the run's start for ``t_*``, durations in seconds, pickled
+sizes in bytes). A cell is empty where the value is unknown (``t_recv`` in
+process, runs saved before these were recorded) or the pair was not computed.
+
 Runs CSV: one row per run of the history, columns :data:`RUN_FIELDS`. Empty
 cells stand for "none" (no start method, no speedup, no error).
 
@@ -54,7 +66,7 @@ import numpy as np
 from gcdapp import __version__
 from gcdapp.core.atomic import atomic_write_bytes, atomic_write_text
 from gcdapp.core.export_chunks import Chunks, ExportError, reason, write_chunks
-from gcdapp.core.events import RunResult, TaskBatch
+from gcdapp.core.events import TASK_ANATOMY_FIELDS, TASK_BYTE_FIELDS, RunResult, TaskBatch
 from gcdapp.core.history import RunHistory, RunRecord
 from gcdapp.core.task_rows import pair_rows
 
@@ -62,6 +74,8 @@ __all__ = [
     "RESULT_FIELDS",
     "RUN_FIELDS",
     "RUNS_JSON_FORMAT",
+    "RUN_RESULT_FIELDS",
+    "TASK_RESULT_FIELDS",
     "ExportError",
     "pair_task_columns",
     "results_csv_chunks",
@@ -79,6 +93,9 @@ __all__ = [
 ]
 
 RESULT_FIELDS = ("a", "b", "gcd", "time_s", "worker")
+#: The columns a stored run's results CSV adds: its pairs' tasks' anatomy.
+TASK_RESULT_FIELDS = tuple(f"task_{name}" for name in TASK_ANATOMY_FIELDS)
+RUN_RESULT_FIELDS = RESULT_FIELDS + TASK_RESULT_FIELDS
 RUN_FIELDS = (
     "run_id",
     "label",
@@ -169,11 +186,16 @@ def results_csv_chunks(
     worker_labels: Sequence[str],
     *,
     rows_per_chunk: int = ROWS_PER_CHUNK,
+    extra_columns: Sequence[tuple[str, np.ndarray]] = (),
 ) -> Chunks:
     """The results CSV of :func:`write_results_csv`, in pieces of
     ``rows_per_chunk`` rows (the header goes with the first). The columns are
     checked now (``ValueError``); the rows are formatted as the pieces are
-    taken, from the arrays given, which must not change meanwhile."""
+    taken, from the arrays given, which must not change meanwhile.
+
+    ``extra_columns`` are ``(header, per-pair values)`` written after the
+    five, float64 (empty cell where NaN) or int64, and empty for pairs not
+    done."""
     pairs = np.asarray(pairs)
     n = len(pairs)
     if pairs.size == 0:
@@ -188,6 +210,10 @@ def results_csv_chunks(
                          ("worker_index", worker_index)):
         if len(column) != n:
             raise ValueError(f"{name} has {len(column)} values for {n} pairs")
+    extra = [(str(name), np.asarray(values)) for name, values in extra_columns]
+    for name, column in extra:
+        if len(column) != n:
+            raise ValueError(f"{name} has {len(column)} values for {n} pairs")
     step = max(1, int(rows_per_chunk))
 
     labels = np.empty(len(worker_labels) + 1, dtype=object)
@@ -198,7 +224,7 @@ def results_csv_chunks(
     def pieces():
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(RESULT_FIELDS)
+        writer.writerow(RESULT_FIELDS + tuple(name for name, _ in extra))
         if n == 0:
             yield _take(buffer), 0
         # Piece by piece, whole columns at once: numpy picks and formats the
@@ -215,7 +241,20 @@ def results_csv_chunks(
             index = worker_index[lo:hi].astype(np.intp)
             index[(index < 0) | (index >= no_worker) | ~ok] = no_worker
             w = labels[index].tolist()
-            writer.writerows(zip(a, b, g, t, w))
+            if not extra:
+                writer.writerows(zip(a, b, g, t, w))
+                yield _take(buffer), hi
+                continue
+            more = []
+            for _name, column in extra:
+                if column.dtype.kind == "f":
+                    more.append(_float_cells(column[lo:hi], ok))
+                else:
+                    cells = _int_cells(column[lo:hi])
+                    for i in np.flatnonzero(~ok).tolist():
+                        cells[i] = ""
+                    more.append(cells)
+            writer.writerows(zip(a, b, g, t, w, *more))
             yield _take(buffer), hi
 
     return Chunks(n, pieces())
@@ -257,6 +296,23 @@ def pair_task_columns(tasks: TaskBatch, n_pairs: int) -> tuple[np.ndarray, np.nd
     return time_s, lane
 
 
+def pair_task_anatomy_columns(tasks: TaskBatch, n_pairs: int) -> list[tuple[str, np.ndarray]]:
+    """Per pair, each anatomy field of the task that computed it, headed as
+    in :data:`TASK_RESULT_FIELDS` (NaN, or 0 bytes, for pairs no task covered)."""
+    count = np.asarray(tasks.count, dtype=np.int64)
+    rows = pair_rows(tasks.start, count) if len(count) else np.zeros(0, np.int64)
+    keep = (rows >= 0) & (rows < n_pairs)
+    out = []
+    for header, name in zip(TASK_RESULT_FIELDS, TASK_ANATOMY_FIELDS):
+        ints = name in TASK_BYTE_FIELDS
+        column = (np.zeros(n_pairs, np.int64) if ints else np.full(n_pairs, np.nan))
+        if len(count) and n_pairs:
+            values = np.asarray(getattr(tasks, name), np.int64 if ints else np.float64)
+            column[rows[keep]] = np.repeat(values, count)[keep]
+        out.append((header, column))
+    return out
+
+
 def run_results_csv_chunks(result: RunResult, pairs: np.ndarray) -> Chunks:
     """:func:`write_run_results_csv` in pieces; the per-pair task columns are
     worked out when the first piece is taken (off the caller's thread)."""
@@ -267,14 +323,17 @@ def run_results_csv_chunks(result: RunResult, pairs: np.ndarray) -> Chunks:
 
     def pieces():
         time_s, lane = pair_task_columns(result.tasks, n)
-        yield from results_csv_chunks(pairs, result.results, result.done, time_s, lane,
-                                      result.tasks.lanes).pieces
+        yield from results_csv_chunks(
+            pairs, result.results, result.done, time_s, lane, result.tasks.lanes,
+            extra_columns=pair_task_anatomy_columns(result.tasks, n),
+        ).pieces
 
     return Chunks(n, pieces())
 
 
 def write_run_results_csv(path: str | os.PathLike, result: RunResult, pairs: np.ndarray) -> int:
-    """The results CSV of one stored run: its ``pairs`` and what it computed."""
+    """The results CSV of one stored run: its ``pairs``, what it computed,
+    and its tasks' anatomy (columns :data:`RUN_RESULT_FIELDS`)."""
     return write_chunks(path, run_results_csv_chunks(result, pairs))
 
 

@@ -24,6 +24,15 @@ A session file (``*.gcdapp.json``) is UTF-8 JSON. Version 1 looks like this::
      "autosave": {"clean_exit": false, "pid": 1234, "session_path": null, "modified": true}
     }
 
+Each task's anatomy (issue 9) is stored beside its times, one ARRAY per
+field of :data:`~gcdapp.core.events.TASK_ANATOMY_FIELDS` in ``tasks``
+(``cpu_s``, ``t_submit``, ``t_recv``, ``t_arrive``, ``pickle_in_s``,
+``unpickle_in_s``, ``pickle_out_s``, ``unpickle_out_s``, ``merge_s``:
+float64 seconds, NaN where unknown; ``bytes_in``, ``bytes_out``: int64), and
+``tasks.lane_import_s`` per lane like ``lane_startup_s``. All are optional:
+a file written before they were recorded reads them as unknown (NaN, 0
+bytes).
+
 ``autosave`` appears in autosave files only. ``shutdown_s`` (seconds spent
 stopping the pool) and ``tasks.lane_startup_s`` (per lane, seconds from the
 run's start until its worker was ready, null where unknown) are optional:
@@ -84,7 +93,9 @@ from gcdapp.core.files import (
     open_regular,
     read_regular,
 )
-from gcdapp.core.events import RunInfo, RunResult, TaskBatch
+from gcdapp.core.events import (
+    TASK_ANATOMY_FIELDS, TASK_BYTE_FIELDS, RunInfo, RunResult, TaskBatch,
+)
 from gcdapp.core.history import RunRecord
 from gcdapp.core.json_kind import kind_of
 from gcdapp.core.pairs import pairs_fingerprint
@@ -265,6 +276,12 @@ def _encode_run(record: RunRecord, ref) -> dict[str, Any]:
             "lane": ref(np.asarray(tasks.lane, dtype=np.int32)),
             "lanes": [str(lane) for lane in tasks.lanes],
             "lane_startup_s": _lane_startup_list(result.lane_startup_s, len(tasks.lanes)),
+            "lane_import_s": _lane_startup_list(result.lane_import_s, len(tasks.lanes)),
+            **{
+                name: ref(np.asarray(getattr(tasks, name),
+                                     dtype=np.int64 if name in TASK_BYTE_FIELDS else np.float64))
+                for name in TASK_ANATOMY_FIELDS
+            },
         },
     }
 
@@ -672,30 +689,52 @@ class _Reader:
                 self.fail(f"{wt}.lane", f"should index the {len(lanes)} lanes")
             if not (np.isfinite(t_start).all() and np.isfinite(t_end).all()):
                 self.fail(wt, "hold times that are not finite numbers")
-        lane_startup = np.full(len(lanes), np.nan)
-        if "lane_startup_s" in t:
-            given = self.items(t, "lane_startup_s", wt)
-            if len(given) != len(lanes) or not all(
-                v is None or (type(v) in (int, float) and math.isfinite(v) and v >= 0)
-                for v in given
-            ):
-                self.fail(f"{wt}.lane_startup_s", f"should hold {len(lanes)} numbers of "
-                                                  "seconds (0 or more) or nulls, one per lane")
-            lane_startup[:] = [np.nan if v is None else float(v) for v in given]
+        lane_startup = self.per_lane(t, "lane_startup_s", wt, len(lanes))
+        lane_import = self.per_lane(t, "lane_import_s", wt, len(lanes))
+        anatomy = {}
+        for name in TASK_ANATOMY_FIELDS:
+            if name not in t:  # a file from before the anatomy was recorded
+                continue
+            if name in TASK_BYTE_FIELDS:
+                values = self.array(t, name, wt, ("int64",), (k,))
+                if k and values.min() < 0:
+                    self.fail(f"{wt}.{name}", "should hold byte counts of 0 or more")
+            else:
+                values = self.array(t, name, wt, ("float64",), (k,))
+                if np.isinf(values).any():
+                    self.fail(f"{wt}.{name}", "holds times that are not finite numbers")
+                if name not in ("t_submit", "t_recv", "t_arrive") and (values < 0).any():
+                    self.fail(f"{wt}.{name}", "should hold seconds (0 or more) or NaN")
+            anatomy[name] = values
         total = int(count.sum())  # at most k * n: no overflow
         if total > n:  # the engine's tasks never overlap
             self.fail(f"{wt}.count", f"adds up to {total:,} pairs, but the run has {n:,}")
         pair_index = pair_rows(start, count)
         tasks = TaskBatch(
             start=start, count=count, t_start=t_start, t_end=t_end, lane=lane,
-            lanes=tuple(lanes), pair_index=pair_index, gcd=results[pair_index],
+            lanes=tuple(lanes), pair_index=pair_index, gcd=results[pair_index], **anatomy,
         )
         result = RunResult(
             info=info, status=status, results=results, done=done, tasks=tasks,
             wall_s=wall_s, startup_s=startup_s, error=error, failed_pairs=list(failed),
             shutdown_s=shutdown_s, lane_startup_s=lane_startup,
+            lane_import_s=tuple(lane_import.tolist()),
         )
         return RunRecord(run_id, label, key, result)
+
+    def per_lane(self, t: dict, key: str, wt: str, n_lanes: int) -> np.ndarray:
+        """An optional list of seconds (or nulls) per lane; NaN where null or absent."""
+        out = np.full(n_lanes, np.nan)
+        if key in t:
+            given = self.items(t, key, wt)
+            if len(given) != n_lanes or not all(
+                v is None or (type(v) in (int, float) and math.isfinite(v) and v >= 0)
+                for v in given
+            ):
+                self.fail(f"{wt}.{key}", f"should hold {n_lanes} numbers of "
+                                         "seconds (0 or more) or nulls, one per lane")
+            out[:] = [np.nan if v is None else float(v) for v in given]
+        return out
 
     def task_ranges(self, start: np.ndarray, count: np.ndarray, n: int, wt: str) -> None:
         """Every task covers pairs within ``0..n - 1``. ``start + count`` can

@@ -8,11 +8,13 @@ Chunks travel as flat ``array('q')`` buffers when every value fits in 64 bits
 
 from __future__ import annotations
 
+import importlib
 import os
+import pickle
 import threading
 from array import array
 from itertools import islice
-from time import perf_counter_ns
+from time import perf_counter_ns, thread_time_ns
 from typing import NamedTuple
 
 from gcdapp.core import stop_flag
@@ -34,6 +36,22 @@ class ChunkOutcome(NamedTuple):
     #: ended), sent with the first task the worker runs; None otherwise and
     #: where workers have no initializer (threads, serial).
     ready_ns: int | None = None
+    #: Thread CPU time (``thread_time_ns``) spent between ``t_start_ns`` and
+    #: ``t_end_ns``: for threads, wall minus CPU is time waiting for the GIL.
+    cpu_ns: int = 0
+    #: How long this task's worker took to import its kernel's module in its
+    #: initializer (ns), sent with the first task it runs; None otherwise.
+    import_ns: int | None = None
+
+
+class PackedOutcome(NamedTuple):
+    """What :func:`run_packed` returns: the pickled :class:`ChunkOutcome`
+    and the worker's own measurements of the steps around it."""
+
+    payload: bytes  # pickle of the ChunkOutcome tuple
+    t_recv_ns: int  # perf_counter_ns when the task entered the worker
+    unpickle_in_ns: int  # unpickling the arguments
+    pickle_out_ns: int  # pickling the outcome into ``payload``
 
 
 #: Chunks and results shorter than this travel as plain lists: for a handful of
@@ -49,12 +67,47 @@ _installed_kernel = None
 
 #: When this worker's initializer ended, until its first task reports it.
 _unreported_ready_ns: int | None = None
+#: How long the initializer took to import the kernel's module, until the
+#: worker's first task reports it.
+_unreported_import_ns: int | None = None
+
+
+def kernel_reference(kernel):
+    """What a pool's initializer is given for ``kernel``: ``(module,
+    qualname)`` when the kernel can be found again by that name (so that the
+    worker imports its module itself, timed), else the kernel itself."""
+    module = getattr(kernel, "__module__", None)
+    qualname = getattr(kernel, "__qualname__", None)
+    if not isinstance(module, str) or not isinstance(qualname, str) or "<" in qualname:
+        return kernel
+    try:
+        found = _resolve(importlib.import_module(module), qualname)
+    except Exception:  # not importable by name: send the object
+        return kernel
+    return (module, qualname) if found is kernel else kernel
+
+
+def _resolve(obj, qualname: str):
+    for part in qualname.split("."):
+        obj = getattr(obj, part)
+    return obj
 
 
 def install_kernel(kernel) -> None:
     """Pool initializer: remember the kernel for every task of this worker,
-    and when the worker became ready (its first task reports it)."""
-    global _installed_kernel, _unreported_ready_ns
+    and when the worker became ready (its first task reports it).
+
+    Given a ``(module, qualname)`` reference (:func:`kernel_reference`), it
+    imports the module here and times that import (step 4 of a process
+    task's anatomy); given the kernel itself, the import time is unknown."""
+    global _installed_kernel, _unreported_ready_ns, _unreported_import_ns
+    if isinstance(kernel, tuple):
+        t0 = perf_counter_ns()
+        module = importlib.import_module(kernel[0])
+        _unreported_import_ns = perf_counter_ns() - t0
+        kernel = _resolve(module, kernel[1])
+    else:
+        _unreported_import_ns = None
     _installed_kernel = kernel
     _unreported_ready_ns = perf_counter_ns()
 
@@ -124,12 +177,14 @@ def run_chunk(start: int, chunk: array | list, kernel=None, stop=None) -> tuple:
     pairs it finished. Returns the fields of :class:`ChunkOutcome` as a
     plain tuple.
     """
-    global _unreported_ready_ns
+    global _unreported_ready_ns, _unreported_import_ns
     if kernel is None:
         kernel = _installed_kernel
     ready_ns = _unreported_ready_ns
+    import_ns = _unreported_import_ns
     if ready_ns is not None:
-        _unreported_ready_ns = None
+        _unreported_ready_ns = _unreported_import_ns = None
+    cpu_start = thread_time_ns()
     t_start = perf_counter_ns()
     error = None
     cancelled = False
@@ -141,6 +196,7 @@ def run_chunk(start: int, chunk: array | list, kernel=None, stop=None) -> tuple:
     except Exception:
         results, error = _locate_failure(kernel, decode_chunk(chunk))
     t_end = perf_counter_ns()
+    cpu = thread_time_ns() - cpu_start
     return (
         start,
         _pack_results(results),
@@ -151,7 +207,23 @@ def run_chunk(start: int, chunk: array | list, kernel=None, stop=None) -> tuple:
         error,
         cancelled,
         ready_ns,
+        cpu,
+        import_ns,
     )
+
+
+def run_packed(data: bytes) -> tuple:
+    """A task whose arguments the parent pickled itself: unpickle them
+    (timed), run :func:`run_chunk`, pickle the outcome (timed). Returns the
+    fields of :class:`PackedOutcome` as a plain tuple, so that every step of
+    the task's trip has its own measured duration."""
+    t_recv = perf_counter_ns()
+    args = pickle.loads(data)
+    t_loaded = perf_counter_ns()
+    outcome = run_chunk(*args)
+    t_dump = perf_counter_ns()
+    payload = pickle.dumps(outcome, pickle.HIGHEST_PROTOCOL)
+    return payload, t_recv, t_loaded - t_recv, perf_counter_ns() - t_dump
 
 
 def warm_up() -> int:

@@ -96,6 +96,30 @@ def million(n, repeats):
     print(f"  ratio engine/bare: {med['engine'] / med['bare']:.3f}  (target ≤ 1.3)")
 
 
+def anatomy_cost(n, repeats):
+    """What measuring each task's anatomy costs: the same run with and
+    without it (``Run(..., instrument=False)``), interleaved."""
+    from gcdapp.core.engine import Run
+    from gcdapp.core.events import RunSpec
+    from gcdapp.core.generate import generate_pairs
+
+    pairs = generate_pairs(n, 7, seed=64)
+    spec = RunSpec(mode="processes", kernel="euclid", workers=2, chunksize="auto")
+    walls = {"with": [], "without": []}
+    for i in range(repeats):
+        # alternate which side goes first, so neither always follows the other
+        order = ("with", "without") if i % 2 == 0 else ("without", "with")
+        for side in order:
+            r = Run(pairs, spec, instrument=side == "with").execute()
+            assert r.status == "completed"
+            walls[side].append(r.wall_s)
+    med = {k: statistics.median(v) for k, v in walls.items()}
+    print(f"{n:,} pairs, euclid, processes×2, chunk auto: with the task anatomy {med['with']:.3f} s, "
+          f"without {med['without']:.3f} s (engine wall, median of {repeats}, interleaved)")
+    print(f"  cost of the anatomy: {med['with'] / med['without'] - 1:+.1%}  (target ≤ +3 %); "
+          f"fastest runs {min(walls['with']):.3f} s vs {min(walls['without']):.3f} s")
+
+
 def peak_memory(n):
     """Peak RSS of a fresh process that generates n pairs and runs them."""
     code = (
@@ -149,16 +173,21 @@ def main():
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="smaller sizes, fewer repeats")
+    parser.add_argument("--only", choices=["anatomy"], help="run one comparison only")
     args = parser.parse_args()
     n = 200_000 if args.quick else 1_000_000
     repeats = 3 if args.quick else 5
     print(f"Python {platform.python_version()} on {platform.machine()}, {usable_cores()} usable cores, "
           f"{platform.platform()}")
     backends.get("processes").prepare()
+    if args.only == "anatomy":
+        anatomy_cost(n, 5 if args.quick else 11)
+        return
     seed_speedup(repeats)
     million(n, 3)
     peak_memory(n)
     dispatch(20_000 if args.quick else 50_000, 3)
+    anatomy_cost(n, 5 if args.quick else 11)
 
 
 if __name__ == "__main__":

@@ -33,6 +33,19 @@ def test_seed_preset_in_three_modes_reports_speedup_and_json(tmp_path):
         assert record["wall_s"] == pytest.approx(sorted(record["runs"])[0] / 2 + sorted(record["runs"])[1] / 2)
         assert record["n_pairs"] == 10 and record["kernel"] == "euclid"
     assert records[0]["speedup"] == 1.0
+    # why: each mode's breakdown (its median repeat's, summed over tasks)
+    keys = {"compute_s", "wait_s", "queue_s", "transfer_s", "pickle_s", "unpickle_s",
+            "startup_s", "shutdown_s", "bytes_in", "bytes_out"}
+    for record in records:
+        b = record["breakdown"]
+        assert set(b) == keys
+        assert all(v >= 0 for v in b.values()) and b["compute_s"] > 0
+        assert 0 <= record["wait_share"] <= 1
+        assert b["startup_s"] in record["startup_runs"]
+    serial, threads, processes = (r["breakdown"] for r in records)
+    assert serial["bytes_in"] == threads["bytes_in"] == 0 and serial["pickle_s"] == 0
+    assert processes["bytes_in"] > 0 and processes["bytes_out"] > 0
+    assert processes["pickle_s"] > 0 and processes["unpickle_s"] > 0
     # the pool's start-up and shutdown, per run; per worker where it is known
     for record in records:
         assert len(record["shutdown_runs"]) == 2 and all(s >= 0 for s in record["shutdown_runs"])

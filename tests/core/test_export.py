@@ -19,6 +19,8 @@ from gcdapp.core.engine import Run, run_pairs
 from gcdapp.core.events import RunSpec
 from gcdapp.core.export import (
     RESULT_FIELDS,
+    RUN_RESULT_FIELDS,
+    TASK_RESULT_FIELDS,
     RUN_FIELDS,
     ExportError,
     pair_task_columns,
@@ -69,7 +71,8 @@ def test_a_real_runs_results_read_back_exactly(tmp_path, mode):
     assert write_run_results_csv(path, result, SEED) == len(SEED)
 
     rows = read_csv(path)
-    assert rows[0] == list(RESULT_FIELDS) == ["a", "b", "gcd", "time_s", "worker"]
+    assert rows[0] == list(RUN_RESULT_FIELDS)
+    assert rows[0][:5] == list(RESULT_FIELDS) == ["a", "b", "gcd", "time_s", "worker"]
     assert len(rows) == 1 + len(SEED)
     times, workers = expected_task_cells(result, len(SEED))
     for row, (a, b), gcd, t, w in zip(rows[1:], SEED_NUMBERS, SEED_RESULTS, times, workers):
@@ -98,8 +101,34 @@ def test_pairs_a_failed_run_did_not_compute_have_empty_cells(tmp_path):
             assert row[2] == str(math.gcd(a, b)) == str(value)
             assert float(row[3]) == t and row[4] == w
         else:
-            assert row[2:] == ["", "", ""]
-    assert rows[1] == [str(fk.TRIGGER), "5", "", "", ""]
+            assert row[2:] == [""] * (3 + len(TASK_RESULT_FIELDS))
+    assert rows[1] == [str(fk.TRIGGER), "5", "", "", ""] + [""] * len(TASK_RESULT_FIELDS)
+
+
+@pytest.mark.parametrize("mode", ["threads", "processes"])
+def test_a_stored_runs_results_end_with_its_tasks_anatomy(tmp_path, mode):
+    result = run_pairs(SEED, RunSpec(mode=mode, kernel="euclid", workers=2, chunksize=3))
+    assert result.status == "completed"
+    path = tmp_path / "results.csv"
+    write_run_results_csv(path, result, SEED)
+    rows = read_csv(path)
+    assert rows[0][5:] == list(TASK_RESULT_FIELDS) == [
+        "task_cpu_s", "task_t_submit", "task_t_recv", "task_t_arrive", "task_bytes_in",
+        "task_bytes_out", "task_pickle_in_s", "task_unpickle_in_s", "task_pickle_out_s",
+        "task_unpickle_out_s", "task_merge_s"]
+    tasks = result.tasks
+    column = {name: i for i, name in enumerate(rows[0])}
+    for i, row in enumerate(rows[1:]):
+        task = int(np.flatnonzero((tasks.start <= i) & (i < tasks.start + tasks.count))[0])
+        for name in ("cpu_s", "t_submit", "t_arrive", "merge_s", "pickle_in_s"):
+            assert float(row[column[f"task_{name}"]]) == getattr(tasks, name)[task]
+        for name in ("bytes_in", "bytes_out"):
+            assert int(row[column[f"task_{name}"]]) == getattr(tasks, name)[task]
+        if mode == "threads":  # in process: no trip to a worker, nothing pickled
+            assert row[column["task_t_recv"]] == "" and row[column["task_bytes_in"]] == "0"
+        else:
+            assert float(row[column["task_t_recv"]]) == tasks.t_recv[task]
+            assert int(row[column["task_bytes_in"]]) > 0
 
 
 def test_huge_integers_are_written_exactly(tmp_path):

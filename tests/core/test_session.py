@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
 
 import numpy as np
 import pytest
 
 from gcdapp.core import session as session_mod
 from gcdapp.core.engine import run_pairs
-from gcdapp.core.events import RunSpec
+from gcdapp.core.events import TASK_ANATOMY_FIELDS, TASK_BYTE_FIELDS, RunSpec
 from gcdapp.core.history import RunRecord
 from gcdapp.core.pairs import as_pairs, pairs_fingerprint
 from gcdapp.core.presets import SEED_NUMBERS
@@ -68,7 +69,9 @@ def assert_same_run(a: RunRecord, b: RunRecord) -> None:
     assert ra.result_list() == rb.result_list()  # object results that fit come back int64
     np.testing.assert_array_equal(ra.done, rb.done)
     ta, tb = ra.tasks, rb.tasks
-    for name in ("start", "count", "t_start", "t_end", "lane", "pair_index"):
+    np.testing.assert_array_equal(ra.lane_import_s, rb.lane_import_s)
+    for name in ("start", "count", "t_start", "t_end", "lane", "pair_index",
+                 *TASK_ANATOMY_FIELDS):
         np.testing.assert_array_equal(getattr(ta, name), getattr(tb, name), err_msg=name)
     assert ta.lanes == tb.lanes
     assert [int(g) for g in ta.gcd] == [int(g) for g in tb.gcd]
@@ -433,4 +436,65 @@ def test_a_wrong_shutdown_is_named(real_session):
     doc = json.loads(encode_session(real_session))
     doc["runs"][0]["shutdown_s"] = "slow"
     with pytest.raises(SessionError, match=r"runs\[0\]\.shutdown_s should be a number of seconds"):
+        decode_session(json.dumps(doc).encode())
+
+
+def test_each_tasks_anatomy_travels_in_the_session(real_session):
+    loaded = decode_session(encode_session(real_session))
+    serial, threads, processes = (r.result for r in loaded.runs)
+    for result in (serial, threads, processes):
+        assert np.isfinite(result.tasks.cpu_s).all() and (result.tasks.cpu_s >= 0).all()
+        assert np.isfinite(result.tasks.t_arrive).all()
+    # in process nothing is pickled or sent; processes pickle every task
+    assert (threads.tasks.bytes_in == 0).all() and np.isnan(threads.tasks.t_recv).all()
+    assert threads.lane_import_s == (0.0,) * len(threads.tasks.lanes)
+    assert (processes.tasks.bytes_in > 0).all() and (processes.tasks.bytes_out > 0).all()
+    assert np.isfinite(processes.tasks.t_recv).all()
+    assert np.isfinite(processes.lane_import_s).all()
+    doc = json.loads(encode_session(real_session))
+    for name in TASK_ANATOMY_FIELDS:
+        assert doc["runs"][2]["tasks"][name]["dtype"] == (
+            "int64" if name in TASK_BYTE_FIELDS else "float64")
+
+
+def test_a_session_written_before_the_task_anatomy_was_recorded_opens(real_session):
+    doc = json.loads(encode_session(real_session))
+    for run in doc["runs"]:
+        for name in TASK_ANATOMY_FIELDS:
+            del run["tasks"][name]
+        del run["tasks"]["lane_import_s"]
+    loaded = decode_session(json.dumps(doc).encode())
+    for before, run in zip(real_session.runs, loaded.runs):
+        tasks = run.result.tasks
+        np.testing.assert_array_equal(tasks.t_start, before.result.tasks.t_start)
+        assert np.isnan(tasks.cpu_s).all() and np.isnan(tasks.t_submit).all()
+        assert (tasks.bytes_in == 0).all() and len(tasks.bytes_out) == len(tasks)
+        assert np.isnan(run.result.lane_import_s).all()
+        assert len(run.result.lane_import_s) == len(tasks.lanes)
+
+
+@pytest.mark.parametrize("field,fill,message", [
+    ("cpu_s", float("inf"), "holds times that are not finite numbers"),
+    ("merge_s", -1.0, "should hold seconds (0 or more) or NaN"),
+    ("bytes_in", -5, "should hold byte counts of 0 or more"),
+])
+def test_a_wrong_task_anatomy_array_is_named(real_session, field, fill, message):
+    runs = list(real_session.runs)
+    record = runs[2]
+    tasks = record.result.tasks
+    bad = np.array(getattr(tasks, field), copy=True)
+    bad[0] = fill
+    import dataclasses
+    result = dataclasses.replace(record.result, tasks=dataclasses.replace(tasks, **{field: bad}))
+    runs[2] = dataclasses.replace(record, result=result)
+    data = encode_session(dataclasses.replace(real_session, runs=tuple(runs)))
+    with pytest.raises(SessionError, match=rf"runs\[2\]\.tasks\.{field} " + re.escape(message)):
+        decode_session(data)
+
+
+def test_a_corrupted_task_anatomy_array_fails_its_checksum(real_session):
+    doc = json.loads(encode_session(real_session))
+    spec = doc["runs"][2]["tasks"]["cpu_s"]
+    spec["crc32"] = (spec["crc32"] + 1) % 2**32
+    with pytest.raises(SessionError, match=r"runs\[2\]\.tasks\.cpu_s does not match its checksum"):
         decode_session(json.dumps(doc).encode())

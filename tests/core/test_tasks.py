@@ -89,3 +89,50 @@ def test_a_clear_stop_flag_changes_nothing():
     raising = ChunkOutcome._make(run_chunk(0, array("q", [4, 6, 13, 1]), raise_on_trigger,
                                            threading.Event()))
     assert list(raising.results) == [2] and raising.error.startswith("ZeroDivisionError")
+
+
+def test_run_chunk_measures_its_threads_cpu_time():
+    from gcdapp.core.kernels import bruteforce
+
+    out = ChunkOutcome._make(run_chunk(0, [(600851475143, 6857 * 71)], bruteforce))
+    wall = out.t_end_ns - out.t_start_ns
+    assert 0 < out.cpu_ns <= wall + 1_000_000  # (thread_time ticks coarser than perf_counter)
+    assert out.import_ns is None  # not a worker's first task after an initializer
+
+
+def test_an_importable_kernel_is_installed_by_name_and_its_import_timed():
+    import functools
+    import pickle
+
+    from gcdapp.core.tasks import kernel_reference
+
+    assert kernel_reference(euclid) == ("gcdapp.core.kernels", "euclid")
+    install_kernel(kernel_reference(euclid))
+    out = ChunkOutcome._make(run_chunk(0, [(12, 18)]))
+    assert out.results == [6]
+    assert out.import_ns is not None and out.import_ns >= 0 and out.ready_ns is not None
+    # a kernel that cannot be found by name travels as itself; its import is unknown
+    odd = functools.partial(euclid)
+    assert kernel_reference(odd) is odd
+    install_kernel(pickle.loads(pickle.dumps(odd)))
+    out = ChunkOutcome._make(run_chunk(0, [(12, 18)]))
+    assert out.results == [6] and out.import_ns is None
+    install_kernel(None)
+
+
+def test_a_packed_task_unpickles_runs_and_pickles_timed():
+    import pickle
+
+    from gcdapp.core.tasks import PackedOutcome, run_packed
+
+    install_kernel(euclid)
+    try:
+        data = pickle.dumps((4, array("q", [12, 18, 7, 21] * 20)))
+        packed = PackedOutcome._make(run_packed(data))
+    finally:
+        install_kernel(None)
+    out = ChunkOutcome._make(pickle.loads(packed.payload))
+    assert out.start == 4 and list(out.results) == [6, 7] * 20
+    assert packed.t_recv_ns <= out.t_start_ns <= out.t_end_ns
+    assert packed.unpickle_in_ns > 0 and packed.pickle_out_ns > 0
+    assert packed.t_recv_ns + packed.unpickle_in_ns <= out.t_start_ns

@@ -7,7 +7,7 @@ import concurrent.futures as cf
 import sys
 
 from gcdapp.core.backends.base import Backend, Capabilities
-from gcdapp.core.tasks import install_kernel
+from gcdapp.core.tasks import install_kernel, kernel_reference
 
 
 class InterpreterBackend(Backend):
@@ -27,7 +27,7 @@ class InterpreterBackend(Backend):
 
     def create(self, workers, start_method, kernel=None):
         return cf.InterpreterPoolExecutor(  # type: ignore[attr-defined]
-            max_workers=workers, initializer=install_kernel, initargs=(kernel,)
+            max_workers=workers, initializer=install_kernel, initargs=(kernel_reference(kernel),)
         )
 
     def lane_label(self, pid, thread):

@@ -8,7 +8,7 @@ import signal
 import time
 
 from gcdapp.core.backends.base import Backend, Capabilities, shutdown
-from gcdapp.core.tasks import install_kernel
+from gcdapp.core.tasks import install_kernel, kernel_reference
 
 # Preloaded by the fork server, so that workers fork with them imported:
 # ``__main__`` (Python's default, which each worker would otherwise import
@@ -75,7 +75,7 @@ class ProcessBackend(Backend):
             max_workers=workers,
             mp_context=context,
             initializer=install_kernel,
-            initargs=(kernel,),
+            initargs=(kernel_reference(kernel),),
         )
 
     def lane_label(self, pid, thread):

@@ -5,11 +5,15 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Callable
+from time import perf_counter_ns
 
 import numpy as np
 
+from gcdapp.core.clock import run_seconds, worker_offset_ns
 from gcdapp.core.engine.failure import RunFailure
-from gcdapp.core.events import RunObserver, TaskBatch
+from gcdapp.core.events import (
+    TASK_ANATOMY_FIELDS, TASK_BYTE_FIELDS, RunObserver, TaskBatch,
+)
 from gcdapp.core.task_rows import pair_rows
 
 
@@ -25,9 +29,20 @@ class TaskLog:
         self.t_start = array("d")
         self.t_end = array("d")
         self.lane = array("i")
+        # The anatomy of each task (TaskBatch's fields of the same names);
+        # left empty by an uninstrumented run.
+        self.anatomy = {
+            name: array("q" if name in TASK_BYTE_FIELDS else "d")
+            for name in TASK_ANATOMY_FIELDS
+        }
 
     def __len__(self):
         return len(self.start)
+
+    def append_anatomy(self, values: tuple) -> None:
+        """The anatomy of the task appended last, in TASK_ANATOMY_FIELDS order."""
+        for column, value in zip(self.anatomy.values(), values):
+            column.append(value)
 
     def append(self, start, count, t_start, t_end, lane):
         self.start.append(start)
@@ -41,6 +56,11 @@ class TaskLog:
         start = np.frombuffer(self.start, dtype=np.int64)[begin:].copy()
         count = np.frombuffer(self.count, dtype=np.int64)[begin:].copy()
         pair_index = pair_rows(start, count)
+        extra = {}
+        if len(self.anatomy["cpu_s"]) == len(self.start):
+            for name, column in self.anatomy.items():
+                dtype = np.int64 if name in TASK_BYTE_FIELDS else np.float64
+                extra[name] = np.frombuffer(column, dtype=dtype)[begin:].copy()
         return TaskBatch(
             start=start,
             count=count,
@@ -50,6 +70,7 @@ class TaskLog:
             lanes=lanes,
             pair_index=pair_index,
             gcd=results[pair_index],
+            **extra,
         )
 
 
@@ -62,8 +83,10 @@ class Collector:
         kernel_name: str,
         lane_label: Callable[[int, str], str],
         observer: RunObserver,
+        instrument: bool = True,
     ):
         n = len(pairs)
+        self._instrument = instrument
         self.pairs = pairs
         self.kernel_name = kernel_name
         self.results = np.zeros(n, dtype=object if pairs.dtype == object else np.int64)
@@ -77,6 +100,9 @@ class Collector:
         self._t0_ns = 0
         #: Per lane: when its worker became ready (perf_counter_ns), if it said.
         self._lane_ready_ns: dict[int, int] = {}
+        #: Per lane: how long its worker imported the kernel's module (ns).
+        self._lane_import_ns: dict[int, int] = {}
+        self._in_process = False
         self._created_ns: int | None = None
         self._warmed_ns: int | None = None
         self._announced = False
@@ -119,6 +145,16 @@ class Collector:
             out[lane] = max(0, ready_ns - self._t0_ns) / 1e9
         return out
 
+    def lane_import_s(self, in_process: bool) -> tuple[float, ...]:
+        """Per lane of :meth:`tasks`: the seconds its worker spent importing
+        the kernel's module in its initializer; 0 for ``in_process`` runs
+        (the module is already imported), NaN where the worker did not say."""
+        unknown = 0.0 if in_process else float("nan")
+        return tuple(
+            self._lane_import_ns[lane] / 1e9 if lane in self._lane_import_ns else unknown
+            for lane in range(len(self._lane_labels))
+        )
+
     def announce_pool_ready(self) -> None:
         """Tell the observer the pool is up, once, before any batch."""
         if not self._announced:
@@ -129,14 +165,25 @@ class Collector:
     def n_done(self) -> int:
         return int(self.done.sum())
 
-    def record(self, outcome: tuple) -> RunFailure | None:
+    def record(
+        self, outcome: tuple, submit_ns: int = 0, arrive_ns: int = 0, trip: tuple | None = None,
+    ) -> RunFailure | None:
         """Store one completed task (a :class:`~gcdapp.core.tasks.ChunkOutcome`
         tuple); return the failure when its kernel raised or it was
-        cancelled (keeping the pairs it finished). Outcomes of 7 or 8 fields
-        (without a cancelled flag or a ready time) are taken too."""
+        cancelled (keeping the pairs it finished). Outcomes of 7 to 10
+        fields (without a cancelled flag, a ready time, CPU time or import
+        time) are taken too.
+
+        ``submit_ns`` and ``arrive_ns`` are when the parent handed the task
+        to the executor and when its result came back (perf_counter_ns, 0:
+        unknown); ``trip``, for tasks that were pickled by the engine, is
+        ``(pickle_in_ns, bytes_in, t_recv_ns, unpickle_in_ns, pickle_out_ns,
+        bytes_out, unpickle_out_ns)``."""
         begin, values, t_start_ns, t_end_ns, pid, thread, error, *rest = outcome
+        n_rest = len(rest)
         cancelled = bool(rest[0]) if rest else False
-        ready_ns = rest[1] if len(rest) > 1 else None
+        ready_ns = rest[1] if n_rest > 1 else None
+        merge_start = perf_counter_ns()
         k = len(values)
         if (k == 1 and type(values) is list and type(values[0]) is int
                 and -_INT64 <= values[0] < _INT64 and self.results.dtype != object):
@@ -151,6 +198,7 @@ class Collector:
                     self.results = self.results.astype(object)
                 self.results[begin : begin + k] = values
             self.done[begin : begin + k] = True
+        merge_ns = perf_counter_ns() - merge_start
         key = (pid, thread)
         lane = self._lanes.get(key)
         if lane is None:
@@ -159,7 +207,26 @@ class Collector:
         if ready_ns is not None:
             self._lane_ready_ns[lane] = ready_ns
         t0 = self._t0_ns
-        self.log.append(begin, k, (t_start_ns - t0) / 1e9, (t_end_ns - t0) / 1e9, lane)
+        offset = worker_offset_ns(lane)
+        self.log.append(begin, k, run_seconds(t_start_ns, t0, offset),
+                        run_seconds(t_end_ns, t0, offset), lane)
+        if self._instrument:
+            cpu = rest[2] / 1e9 if n_rest > 2 else float("nan")
+            if n_rest > 3 and rest[3] is not None:
+                self._lane_import_ns[lane] = rest[3]
+            submit = (submit_ns - t0) / 1e9 if submit_ns else float("nan")
+            arrive = (arrive_ns - t0) / 1e9 if arrive_ns else float("nan")
+            if trip is None:  # in-process: nothing pickled, nothing sent
+                self.log.append_anatomy((cpu, submit, float("nan"), arrive, 0, 0,
+                                         0.0, 0.0, 0.0, 0.0, merge_ns / 1e9))
+            else:
+                pickle_in, bytes_in, recv_ns, unpickle_in, pickle_out, bytes_out, \
+                    unpickle_out = trip
+                self.log.append_anatomy((
+                    cpu, submit, run_seconds(recv_ns, t0, offset), arrive, bytes_in, bytes_out,
+                    pickle_in / 1e9, unpickle_in / 1e9, pickle_out / 1e9, unpickle_out / 1e9,
+                    merge_ns / 1e9,
+                ))
         if error is not None:
             return RunFailure.kernel_raised(begin + k, error, self.kernel_name)
         if cancelled:

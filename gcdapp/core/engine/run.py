@@ -31,7 +31,11 @@ class Run:
         *,
         kernel: Kernel | None = None,
         flush_interval: float = DEFAULT_FLUSH_INTERVAL,
+        instrument: bool = True,
     ):
+        """``instrument=False`` leaves out the anatomy of each task (its
+        arrays read as unknown, and chunks go to the executor unpickled by
+        the engine): only for the benchmark that measures what it costs."""
         self.pairs = as_pairs(pairs)
         problems = check_run(self.pairs, spec, kernel)
         if problems:
@@ -43,10 +47,12 @@ class Run:
         self.flush_interval = flush_interval
         self.info = self._plan()
         self._collector = Collector(
-            self.pairs, self.kernel.name, self.backend.lane_label, self.observer
+            self.pairs, self.kernel.name, self.backend.lane_label, self.observer,
+            instrument=instrument,
         )
         self._scheduler = Scheduler(
-            self.backend, self.info, self.kernel.func, self._collector, flush_interval
+            self.backend, self.info, self.kernel.func, self._collector, flush_interval,
+            instrument=instrument,
         )
         self._started = False
 
@@ -147,6 +153,7 @@ class Run:
             startup_s=collector.startup_s,
             shutdown_s=(end_ns - stop_ns) / 1e9,
             lane_startup_s=collector.lane_startup_s(),
+            lane_import_s=collector.lane_import_s(not backend.capabilities.isolated),
             error=failure.message(self.pairs, collector.n_done) if failure else None,
             failed_pairs=failure.failed_pairs if failure else [],
         )

@@ -5,6 +5,7 @@ observer at most once per flush interval."""
 from __future__ import annotations
 
 import collections
+import pickle
 import threading
 from concurrent.futures import FIRST_COMPLETED, CancelledError, Executor, Future, wait
 from time import perf_counter_ns
@@ -16,7 +17,7 @@ from gcdapp.core.engine.chunks import encode_chunk
 from gcdapp.core.engine.collection import Collector
 from gcdapp.core.engine.failure import RunFailure
 from gcdapp.core.events import RunInfo
-from gcdapp.core.tasks import run_chunk, warm_up
+from gcdapp.core.tasks import run_chunk, run_packed, warm_up
 
 
 #: When a task fails, how long tasks for earlier pairs still in flight get to
@@ -35,6 +36,7 @@ class Scheduler:
         kernel_func,
         collector: Collector,
         flush_interval: float,
+        instrument: bool = True,
     ):
         self._backend = backend
         self._failure_types = tuple(backend.failure_types)
@@ -46,17 +48,25 @@ class Scheduler:
         self._kernel_args = (
             () if backend.capabilities.isolated else (kernel_func, self._stop_tasks)
         )
+        # Isolated workers get their arguments pickled by the engine itself
+        # (timed, and sized) and send their outcome back pickled the same way:
+        # every step of a task's trip is measured. ``instrument=False`` (the
+        # cost benchmark's other side) hands chunks to the executor as they are.
+        self._packed = instrument and backend.capabilities.isolated
         self._collector = collector
         self._interval = flush_interval
         self._limit = backend.max_inflight(info.workers)
         self._cancel = threading.Event()
         # Done-callbacks (on executor threads) append here; the engine thread
         # drains it when woken: after a refill's worth of completions, at a
-        # flush deadline, or on cancel. Not once per task.
-        self._completed: collections.deque[Future] = collections.deque()
+        # flush deadline, or on cancel. Not once per task. Each entry is the
+        # future and when its result arrived (perf_counter_ns).
+        self._completed: collections.deque[tuple[Future, int]] = collections.deque()
         self._wake = threading.Event()
         self._wake_after = max(1, self._limit // 4)
-        self._inflight: dict[Future, tuple[int, int]] = {}
+        #: future -> (first pair, end pair, submitted at (ns), pickling the
+        #: arguments took (ns), their pickled size (bytes))
+        self._inflight: dict[Future, tuple[int, int, int, int, int]] = {}
         self._next_task = 0
         self._submit_refused = False  # the pool broke while tasks were submitted
         #: The workers when the pool first broke, for the backend to describe.
@@ -81,7 +91,7 @@ class Scheduler:
     def _on_done(self, future: Future) -> None:
         # Runs on a thread we do not own: only record and signal.
         completed = self._completed
-        completed.append(future)
+        completed.append((future, perf_counter_ns()))
         # Wake after a refill's worth, or at once when nothing else is in
         # flight (the run's last tasks): the end of a run never waits for a
         # poll interval.
@@ -134,9 +144,8 @@ class Scheduler:
             self._wake.clear()
             failure = None
             while self._completed:
-                future = self._completed.popleft()
-                begin, end = self._inflight.pop(future)
-                outcome = self._take(executor, future, begin, end)
+                future, arrived = self._completed.popleft()
+                outcome = self._take(executor, future, self._inflight.pop(future), arrived)
                 if outcome is None:
                     completed += 1
                 elif failure is None or (outcome.kind == "pool" and failure.kind != "pool"):
@@ -161,7 +170,7 @@ class Scheduler:
         pairs that are still in flight (a worker that started late may hold
         one) up to :data:`FAILURE_GRACE_S` to finish, and keep what they
         computed. Their own failures, if any, are not reported."""
-        earlier = [f for f, (begin, _end) in self._inflight.items() if begin < first_failed]
+        earlier = [f for f, sent in self._inflight.items() if sent[0] < first_failed]
         deadline = perf_counter_ns() + int(FAILURE_GRACE_S * 1e9)
         while earlier and not self.cancelled:
             left = (deadline - perf_counter_ns()) / 1e9
@@ -170,9 +179,8 @@ class Scheduler:
             _done, pending = wait(earlier, timeout=min(left, 0.05))
             earlier = list(pending)
         while self._completed:
-            future = self._completed.popleft()
-            begin, end = self._inflight.pop(future)
-            self._take(executor, future, begin, end)
+            future, arrived = self._completed.popleft()
+            self._take(executor, future, self._inflight.pop(future), arrived)
 
     def _submit_more(self, executor: Executor) -> None:
         info = self._info
@@ -187,7 +195,8 @@ class Scheduler:
         if small:  # one numpy call for the refill, not one per task
             block = pairs[next_task : next_task + room].tolist()
         submit, on_done = executor.submit, self._on_done
-        cancel = self._cancel
+        cancel, packed = self._cancel, self._packed
+        dumps, protocol = pickle.dumps, pickle.HIGHEST_PROTOCOL
         for i in range(room):
             if self._submit_refused or cancel.is_set():
                 break
@@ -195,32 +204,50 @@ class Scheduler:
             end = min(n_pairs, begin + size)
             chunk = [tuple(block[i])] if small else encode_chunk(pairs[begin:end])
             try:
-                future = submit(run_chunk, begin, chunk, *extra)
+                if packed:  # step 1, timed: the engine pickles the arguments
+                    t0 = perf_counter_ns()
+                    data = dumps((begin, chunk), protocol)
+                    sent = perf_counter_ns()
+                    future = submit(run_packed, data)
+                    inflight[future] = (begin, end, sent, sent - t0, len(data))
+                else:
+                    sent = perf_counter_ns()
+                    future = submit(run_chunk, begin, chunk, *extra)
+                    inflight[future] = (begin, end, sent, 0, 0)
             except self._failure_types:
                 # A worker died: the tasks in flight report it (naming their
                 # pairs) through their futures. Submit nothing more.
                 self._submit_refused = True
                 break
-            inflight[future] = (begin, end)
             future.add_done_callback(on_done)
             next_task += 1
         self._next_task = next_task
 
-    def _take(self, executor: Executor, future: Future, begin: int, end: int):
-        """Collect one finished task; the failure it ends the run with, if any."""
+    def _take(self, executor: Executor, future: Future, sent: tuple, arrived_ns: int):
+        """Collect one finished task (``sent``: its entry of ``_inflight``,
+        ``arrived_ns``: when its result reached this process); the failure it
+        ends the run with, if any."""
+        begin, end = sent[0], sent[1]
         try:
             outcome = future.result()
+            trip = None
+            if self._packed:  # step 8, timed: the engine unpickles the outcome
+                payload, t_recv_ns, unpickle_in_ns, pickle_out_ns = outcome
+                t0 = perf_counter_ns()
+                outcome = pickle.loads(payload)
+                trip = (sent[3], sent[4], t_recv_ns, unpickle_in_ns, pickle_out_ns,
+                        len(payload), perf_counter_ns() - t0)
         except CancelledError:
             return RunFailure.cancelled()
         except self._failure_types:
             # Tasks run in submission order: the dead worker's pair is among
             # the earliest that had not completed successfully.
             running = sorted(
-                [(b, e) for f, (b, e) in self._inflight.items()
+                [(s[0], s[1]) for f, s in self._inflight.items()
                  if not (f.done() and not f.cancelled() and f.exception() is None)]
                 + [(begin, end)]
             )
             return self.pool_broke(executor, running)
         except Exception as exc:  # pickling problems and the like
             return RunFailure.task_raised(begin, end, exc)
-        return self._collector.record(outcome)
+        return self._collector.record(outcome, sent[2], arrived_ns, trip)

@@ -1,4 +1,5 @@
 import dataclasses
+import math
 import os
 import threading
 import time
@@ -387,3 +388,55 @@ def test_no_thread_outlives_its_run_even_when_cancelled_early():
         timer.join()
         peak.append(len(_gcd_threads()))
     assert peak == [0] * 5
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_every_task_carries_its_anatomy(mode):
+    import pickle
+
+    from gcdapp.core.engine.chunks import encode_chunk
+
+    pairs = generate_pairs(400, 9, seed=3)
+    result = run_pairs(pairs, RunSpec(mode=mode, kernel="euclid", workers=2, chunksize=40))
+    assert result.status == "completed"
+    t = result.tasks
+    assert len(t) == 10
+    for name in ("cpu_s", "t_submit", "t_arrive", "merge_s"):
+        assert np.isfinite(getattr(t, name)).all(), name
+    assert (t.cpu_s >= 0).all() and (t.cpu_s <= t.t_end - t.t_start + 0.02).all()
+    assert (t.t_submit <= t.t_start).all() and (t.t_end <= t.t_arrive).all()
+    assert (t.merge_s > 0).all()
+    assert len(result.lane_import_s) == len(t.lanes)
+    if mode == "processes":
+        assert (t.t_submit <= t.t_recv).all() and (t.t_recv <= t.t_start).all()
+        expected = [len(pickle.dumps((int(s), encode_chunk(pairs[s:s + c])), pickle.HIGHEST_PROTOCOL))
+                    for s, c in zip(t.start.tolist(), t.count.tolist())]
+        assert t.bytes_in.tolist() == expected
+        assert (t.bytes_out > 40 * 8).all()
+        for name in ("pickle_in_s", "unpickle_in_s", "pickle_out_s", "unpickle_out_s"):
+            assert (getattr(t, name) > 0).all(), name
+        assert all(math.isfinite(v) and v >= 0 for v in result.lane_import_s)
+    else:  # in process: nothing pickled, nothing sent
+        assert np.isnan(t.t_recv).all()
+        assert (t.bytes_in == 0).all() and (t.bytes_out == 0).all()
+        for name in ("pickle_in_s", "unpickle_in_s", "pickle_out_s", "unpickle_out_s"):
+            assert (getattr(t, name) == 0).all(), name
+        assert result.lane_import_s == (0.0,) * len(t.lanes)
+
+
+def test_batches_carry_the_anatomy_of_their_tasks():
+    recorder = Recorder()
+    result = Run(SEED_NUMBERS, RunSpec(mode="threads", kernel="euclid", workers=2),
+                 recorder).execute()
+    streamed = np.concatenate([b.cpu_s for b in recorder.batches])
+    np.testing.assert_array_equal(np.sort(streamed), np.sort(result.tasks.cpu_s))
+    assert np.isfinite(streamed).all()
+
+
+@pytest.mark.parametrize("mode", ["threads", "processes"])
+def test_an_uninstrumented_run_leaves_the_anatomy_unknown(mode):
+    result = Run(SEED_NUMBERS, RunSpec(mode=mode, kernel="euclid", workers=2),
+                 instrument=False).execute()
+    assert result.status == "completed" and result.result_list() == list(SEED_RESULTS)
+    assert np.isnan(result.tasks.cpu_s).all() and np.isnan(result.tasks.t_submit).all()
+    assert (result.tasks.bytes_in == 0).all()

@@ -14,7 +14,9 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QFileDialog, QMenu, QProgressDialog, QPushButton
 
-from gcdapp.core.export import RESULT_FIELDS, RUN_FIELDS, run_rows, write_results_csv
+from gcdapp.core.export import (
+    RESULT_FIELDS, RUN_FIELDS, RUN_RESULT_FIELDS, run_rows, write_results_csv,
+)
 from gcdapp.core.generate import generate_pairs
 from gcdapp.core.presets import SEED_NUMBERS, SEED_RESULTS
 from gcdapp.ui import MainWindow
@@ -271,7 +273,7 @@ def test_exports_can_be_called_with_a_path(qtbot, window, tmp_path):
     run_id = window.workspace.history.records[0].run_id
     assert menu.export_run_results_csv(run_id, tmp_path / "r.csv") == tmp_path / "r.csv"
     assert menu.wait()  # written in the background: wait() blocks until it is
-    assert read_csv(tmp_path / "r.csv")[0] == list(RESULT_FIELDS)
+    assert read_csv(tmp_path / "r.csv")[0] == list(RUN_RESULT_FIELDS)
     assert window.message.message() == (
         f"Saved 10 results of {window.workspace.history.records[0].label} to {tmp_path / 'r.csv'}")
     assert menu.export_chart("completion", ".png", tmp_path / "c") == tmp_path / "c.png"
