@@ -38,7 +38,9 @@ class ComparisonTimelines(QWidget):
     #: A task was clicked: (run id, task index among that run's tasks).
     taskClicked = Signal(int, int)
     #: Below this height per timeline, the stack scrolls instead of squeezing.
-    MIN_TIMELINE_HEIGHT = 96
+    MIN_TIMELINE_HEIGHT = 80
+    #: What the bottom timeline adds for the time axis's values and label.
+    AXIS_HEIGHT = 36
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -85,11 +87,16 @@ class ComparisonTimelines(QWidget):
         first = None
         for i, run in enumerate(runs):
             chart = TimelineChart()
-            chart.setMinimumHeight(self.MIN_TIMELINE_HEIGHT)
+            bottom = i == len(runs) - 1
+            chart.setMinimumHeight(self.MIN_TIMELINE_HEIGHT + (self.AXIS_HEIGHT if bottom else 0))
             chart.show_result(run.result, run.pairs, run.label, run.color)
             item = chart.getPlotItem()
-            if i < len(runs) - 1:
-                item.setLabel("bottom", None)  # one time-axis label, at the bottom
+            if not bottom:
+                # one time axis, at the bottom: the others keep their grid lines only
+                item.setLabel("bottom", None)
+                axis = item.getAxis("bottom")
+                axis.setStyle(showValues=False, tickLength=0)
+                axis.setHeight(4)
             vb = item.getViewBox()
             vb.disableAutoRange(axis=vb.XAxis)
             if first is None:

@@ -503,6 +503,10 @@ class TimelineChart(PlotChart):
 
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self.scene().sigMouseClicked.connect(self._on_mouse_clicked)
+        # Lane labels thin out by the view's height, which the scene's layout
+        # sets after the widget's resize: label again when it changes.
+        self._labelled_height = -1.0
+        vb.sigResized.connect(self._on_view_resized)
         self._label = ""
         self._info: RunInfo | None = None
         self._reset_storage(0)
@@ -868,6 +872,12 @@ class TimelineChart(PlotChart):
         )
         self._highlight.show()
         self._show_hover(format_task_tooltip(info), scene_pos)
+
+    def _on_view_resized(self, *_args) -> None:
+        height = self.getPlotItem().getViewBox().height()
+        if height != self._labelled_height and self._lanes:
+            self._labelled_height = height
+            self._update_lane_ticks()
 
     def _on_mouse_clicked(self, event) -> None:
         if event.button() != Qt.MouseButton.LeftButton or self._tasks.n == 0:

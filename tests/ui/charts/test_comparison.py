@@ -111,3 +111,13 @@ def test_first_run_note_instead_of_empty_axes(chart, qtbot):
     assert not note.isVisible()
     chart.remove_run(2)
     assert note.isVisible()
+
+
+def test_stacked_timelines_label_every_lane(chart, qtbot):
+    runs = _runs(chart)
+    chart.resize(1000, 520)
+    chart.show()
+    qtbot.waitExposed(chart)
+    chart.show_comparison(runs)
+    for timeline, (_id, result, _p) in zip(chart.comparison.timelines(), runs):
+        qtbot.waitUntil(lambda t=timeline, r=result: t.lane_tick_labels() == list(r.tasks.lanes))
