@@ -4,11 +4,17 @@ leaves a pool process behind."""
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 import time
 
+import platformdirs
 import psutil
 import pytest
+
+# The subinterpreter backports prepared in the real cache (.ci/run runs
+# `gcdapp-cli pythons --install-backport 3.13`) are copied into the sandbox.
+_REAL_BACKPORTS = os.path.join(platformdirs.user_cache_dir("gcdapp", appauthor=False), "backports")
 
 # Anything persistent (settings, autosave) must land in a throwaway place.
 # Set before any Qt import so QStandardPaths/QSettings see it.
@@ -23,6 +29,12 @@ for _var, _sub in (
     os.environ[_var] = os.path.join(_SANDBOX, _sub)
     os.makedirs(os.environ[_var], mode=0o700, exist_ok=True)
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+if os.path.isdir(_REAL_BACKPORTS):
+    for _abi in os.listdir(_REAL_BACKPORTS):
+        if not _abi.startswith("."):  # an install in progress or an old copy
+            shutil.copytree(os.path.join(_REAL_BACKPORTS, _abi),
+                            os.path.join(_SANDBOX, "cache", "gcdapp", "backports", _abi),
+                            symlinks=True)
 
 # multiprocessing's own long-lived helpers may outlive a run; nothing else may.
 _HELPER_MARKERS = ("multiprocessing.resource_tracker", "multiprocessing.forkserver")

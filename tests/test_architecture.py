@@ -24,7 +24,7 @@ def test_worker_modules_import_neither_qt_nor_numpy():
     code = (
         "import sys, gcdapp.core.tasks, gcdapp.core.kernels;"
         "print(sorted({m.split('.')[0] for m in sys.modules} & "
-        "{'PySide6', 'shiboken6', 'pyqtgraph', 'numpy'}))"
+        "{'PySide6', 'shiboken6', 'pyqtgraph', 'numpy', 'numba', 'llvmlite'}))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

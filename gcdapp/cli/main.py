@@ -65,6 +65,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     desktop.add_argument("--uninstall", action="store_true",
                          help="remove the desktop entry and icons instead")
+
+    from gcdapp.cli.pythons import add_pythons_arguments
+
+    add_pythons_arguments(commands.add_parser(
+        "pythons",
+        help="list the Python interpreters found on this machine",
+        description=(
+            "Find the Python interpreters on this machine (this one, python3.X on PATH, "
+            "pyenv, uv, paths added with --add), probe each in a subprocess, and list "
+            "what each can run."
+        ),
+    ))
     return parser
 
 
@@ -79,6 +91,10 @@ def main(argv: list[str] | None = None) -> int:
         from gcdapp.cli.desktop import desktop_command
 
         return desktop_command(args)
+    if args.command == "pythons":
+        from gcdapp.cli.pythons import pythons_command
+
+        return pythons_command(args)
     return EXIT_BAD_INPUT  # pragma: no cover - argparse requires a command
 
 

@@ -7,7 +7,7 @@ import platform
 from dataclasses import asdict
 
 from gcdapp import __version__
-from gcdapp.core.anatomy import breakdown
+from gcdapp.core.anatomy import breakdown, lane_usage
 from gcdapp.core.events import RunResult
 from gcdapp.core.stats import Summary
 
@@ -46,6 +46,10 @@ def mode_record(results: list[RunResult]) -> dict:
         # the median repeat's (by wall time), summed over its tasks
         "breakdown": {k: v for k, v in asdict(typical).items() if k != "task_wall_s"},
         "wait_share": typical.wait_share,
+        # Per worker, CPU time against wall time inside its tasks: a starved
+        # worker (or a thread waiting for the GIL) shows as CPU well below wall.
+        "lanes": [{"label": u.label, "tasks": u.tasks, "wall_s": u.wall_s, "cpu_s": u.cpu_s}
+                  for u in lane_usage(median_repeat(results))],
         "python": platform.python_version(),
         "gcdapp": __version__,
     }
@@ -81,6 +85,13 @@ def format_warnings(records: list[dict]) -> list[str]:
         + ". Use more --repeat, --warm-up, or a quieter machine."
         for r in records if r["unstable"]
     ]
+
+
+def format_findings(findings) -> list[str]:
+    """The findings under the table: a heading and one line each. Unstable
+    repeats are left to :func:`format_warnings`, which names them above."""
+    lines = [f"- {f.text}" for f in findings if f.kind != "unstable"]
+    return ["", "findings:", *lines] if lines else []
 
 
 def format_table(records: list[dict]) -> str:

@@ -10,13 +10,16 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from gcdapp.cli.main import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_OK, EXIT_RUN_FAILED
-from gcdapp.cli.report import format_table, format_warnings, mode_record
+from gcdapp.cli.report import format_findings, format_table, format_warnings, mode_record
 from gcdapp.cli.settings_flags import plan_from_args
 from gcdapp.core.atomic import atomic_write_text
 from gcdapp.core import backends
 from gcdapp.core.engine import Run, check_run
 from gcdapp.core.events import NullObserver, RunResult, RunSpec, TaskBatch
+from gcdapp.core.findings import bound_speedup, comparison_findings, run_findings
 from gcdapp.core.generate import generate_pairs
+from gcdapp.core.history import RunHistory, RunRecord
+from gcdapp.core.pairs import pairs_fingerprint
 from gcdapp.core.parsing import ParseResult, parse_file, parse_pairs
 from gcdapp.core.presets import get_preset
 
@@ -104,6 +107,36 @@ class ModeRuns:
     results: list[RunResult] = field(default_factory=list)
 
 
+def _add_findings(records: list[dict], all_runs: list[ModeRuns], pairs) -> list:
+    """Add ``bound_speedup`` and ``findings`` to each mode's JSON record, and
+    return the findings to print under the table (the comparison's, when
+    several modes ran).
+
+    Each mode is represented by its run nearest the median wall time. Those
+    go into the history last, so the serial one is the reference of the
+    speedups and bounds; every repeat is in the history, so unstable
+    repeats are named."""
+    fingerprint = pairs_fingerprint(pairs)
+    history = RunHistory()
+    chosen = []
+    for mode_runs, record in zip(all_runs, records):
+        median = record["wall_s"]
+        chosen.append(min(mode_runs.results, key=lambda r: abs(r.wall_s - median)))
+    others, representatives = [], []
+    for mode_runs, pick in zip(all_runs, chosen):
+        for result in mode_runs.results:
+            run = RunRecord(history.new_id(), f"{result.info.mode} run", fingerprint, result)
+            (representatives if result is pick else others).append(run)
+    for run in others + representatives:
+        history.add(run)
+    for record, run in zip(records, representatives):
+        record["bound_speedup"] = bound_speedup(run, history)
+        record["findings"] = [f.text for f in run_findings(run, history)]
+    if len(representatives) > 1:
+        return comparison_findings(history, history)
+    return run_findings(representatives[0], history)
+
+
 def run_command(args) -> int:
     try:
         pairs, source = load_pairs(args)
@@ -148,6 +181,7 @@ def run_command(args) -> int:
         record["speedup"] = (
             serial["wall_s"] / record["wall_s"] if serial and record["wall_s"] > 0 else None
         )
+    findings = _add_findings(records, list(all_runs.values()), pairs)
     reference = records[0]["results"]
     disagree = [r["mode"] for r in records if r["results"] != reference]
 
@@ -156,6 +190,8 @@ def run_command(args) -> int:
         print(format_table(records))
         for warning in format_warnings(records):
             print(warning)
+        for line in format_findings(findings):
+            print(line)
         if len(pairs) <= 20:
             print("results: " + ", ".join(map(str, reference)))
     if disagree:

@@ -202,3 +202,32 @@ def breakdown(result: RunResult) -> Breakdown:
         bytes_out=int(np.asarray(t.bytes_out, dtype=np.int64).sum()),
         task_wall_s=float(c.compute.sum()),
     )
+
+
+@dataclass(frozen=True)
+class LaneUsage:
+    """One worker's tasks: how long they ran, and how much of it on a CPU.
+    CPU well below wall means the worker waited: for the GIL (threads) or,
+    for processes, for a core the machine gave to something else."""
+
+    label: str
+    tasks: int
+    wall_s: float
+    cpu_s: float
+
+    @property
+    def cpu_share(self) -> float:
+        return self.cpu_s / self.wall_s if self.wall_s > 0 else 0.0
+
+
+def lane_usage(result: RunResult) -> list[LaneUsage]:
+    """Per lane (worker), in lane order: task count, task wall and CPU time."""
+    t = result.tasks
+    c = _columns(result)
+    lane = np.asarray(t.lane, dtype=np.int64)
+    n_lanes = len(t.lanes)
+    counts = np.bincount(lane, minlength=n_lanes) if len(lane) else np.zeros(n_lanes, int)
+    walls = np.bincount(lane, weights=c.compute, minlength=n_lanes) if len(lane) else counts * 0.0
+    cpus = np.bincount(lane, weights=c.cpu, minlength=n_lanes) if len(lane) else counts * 0.0
+    return [LaneUsage(str(label), int(counts[i]), float(walls[i]), float(cpus[i]))
+            for i, label in enumerate(t.lanes)]

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from gcdapp.core import stop_flag
+from gcdapp.core import native, stop_flag
 
 if TYPE_CHECKING:  # workers import this module: keep it free of numpy
     import numpy as np
@@ -74,6 +74,10 @@ class DomainIssue:
         return f"pair {self.row + 1} ({self.a}, {self.b}): {self.reason}"
 
 
+#: The largest magnitude a native kernel takes: int64, and ``abs`` of it too.
+INT64_MAX = 2**63 - 1
+
+
 @dataclass(frozen=True)
 class Kernel:
     """A GCD implementation plus what it accepts and how costly it is."""
@@ -85,18 +89,44 @@ class Kernel:
     positive_only: bool = False
     #: True when one pair costs far more than dispatching it (bruteforce).
     heavy: bool = False
+    #: Compiled with numba: values must fit int64 (``|v| <= 2**63 - 1``), and
+    #: ``func.chunk_entry`` runs a whole chunk with the GIL released.
+    native: bool = False
+    #: Modes it cannot run in, with the reason.
+    refused_modes: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def unavailable_reason(self) -> str | None:
+        """Why it cannot run here (numba missing, a frozen build), or None.
+        Cheap: no import of numba."""
+        return native.unavailable_reason() if self.native else None
+
+    def mode_reason(self, mode: str) -> str | None:
+        """Why it cannot run in ``mode``, or None."""
+        return dict(self.refused_modes).get(mode)
 
     def domain_reason(self, a: int, b: int) -> str | None:
         """Why ``(a, b)`` is outside this kernel's domain, or None if it is fine."""
         if self.positive_only and (a < 1 or b < 1):
             return f"{self.name} needs a ≥ 1 and b ≥ 1"
+        if self.native and not (-INT64_MAX <= a <= INT64_MAX and -INT64_MAX <= b <= INT64_MAX):
+            return (f"{self.name} needs values that fit a 64-bit integer "
+                    f"(-(2**63 - 1) to 2**63 - 1); the pure-Python kernels take any size")
         return None
 
     def check(self, pairs: "np.ndarray", limit: int | None = 100) -> list[DomainIssue]:
         """Pairs outside the domain, in row order (at most ``limit`` of them)."""
-        if not self.positive_only or len(pairs) == 0:
+        if not (self.positive_only or self.native) or len(pairs) == 0:
             return []
-        bad_rows = (pairs < 1).any(axis=1).nonzero()[0]
+        bad = None
+        if self.positive_only:
+            bad = pairs < 1
+        if self.native:
+            outside = pairs < -INT64_MAX
+            if pairs.dtype == object:  # Python ints: any size
+                outside |= pairs > INT64_MAX
+            bad = outside if bad is None else bad | outside
+        bad_rows = bad.any(axis=1).nonzero()[0]
         if limit is not None:
             bad_rows = bad_rows[:limit]
         issues = []
@@ -105,6 +135,10 @@ class Kernel:
             issues.append(DomainIssue(row, a, b, self.domain_reason(a, b) or ""))
         return issues
 
+
+_NATIVE_REFUSED = (
+    ("interpreters", "numba's compiled modules cannot be loaded in subinterpreters"),
+)
 
 KERNELS: dict[str, Kernel] = {
     k.name: k
@@ -119,6 +153,29 @@ KERNELS: dict[str, Kernel] = {
         ),
         Kernel("euclid", euclid, "Euclid (pure Python)", "Remainder loop in pure Python."),
         Kernel("builtin", builtin, "math.gcd", "CPython's C implementation of gcd."),
+        Kernel(
+            "bruteforce-native",
+            native.bruteforce_native,
+            "Brute force (numba, no GIL)",
+            "The seed's brute force compiled with numba: each task runs its whole chunk "
+            "with the GIL released, so threads run in parallel. Values must fit int64. "
+            "Compiled once per worker at start-up (cached on disk); cancel waits for "
+            "the chunks already running.",
+            positive_only=True,
+            heavy=True,
+            native=True,
+            refused_modes=_NATIVE_REFUSED,
+        ),
+        Kernel(
+            "euclid-native",
+            native.euclid_native,
+            "Euclid (numba, no GIL)",
+            "Euclid's remainder loop compiled with numba, a whole chunk per call with "
+            "the GIL released. Values must fit int64. Compiled once per worker at "
+            "start-up (cached on disk); cancel waits for the chunks already running.",
+            native=True,
+            refused_modes=_NATIVE_REFUSED,
+        ),
     )
 }
 

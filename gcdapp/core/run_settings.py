@@ -229,7 +229,8 @@ def _mode_options(_capabilities=None) -> list[Option]:
 def _kernel_options(_capabilities=None) -> list[Option]:
     from gcdapp.core.kernels import KERNELS
 
-    return [Option(name, k.title, k.description) for name, k in KERNELS.items()]
+    return [Option(name, k.title, k.description, k.unavailable_reason)
+            for name, k in KERNELS.items()]
 
 
 START_METHOD_HELP = {

@@ -109,7 +109,15 @@ def install_kernel(kernel) -> None:
     else:
         _unreported_import_ns = None
     _installed_kernel = kernel
+    warm_kernel(kernel)  # a native kernel compiles here: start-up, not a task
     _unreported_ready_ns = perf_counter_ns()
+
+
+def warm_kernel(kernel) -> None:
+    """Run the kernel's ``warm_up`` (native kernels: import numba, compile)."""
+    warm = getattr(kernel, "warm_up", None)
+    if warm is not None:
+        warm()
 
 
 def iter_pairs(chunk: array | list):
@@ -188,8 +196,11 @@ def run_chunk(start: int, chunk: array | list, kernel=None, stop=None) -> tuple:
     t_start = perf_counter_ns()
     error = None
     cancelled = False
+    entry = getattr(kernel, "chunk_entry", None)  # native: the whole chunk, no GIL
     try:
-        if stop is None:
+        if entry is not None:
+            results, cancelled = entry(chunk, stop)
+        elif stop is None:
             results = list(map(kernel, iter_pairs(chunk)))
         else:
             results, cancelled = _run_checked(kernel, chunk, stop)

@@ -28,6 +28,7 @@ from gcdapp.ui.document.recent_files import RecentFilesMenu
 from gcdapp.ui.document.restore_banner import RestoreBanner
 from gcdapp.ui.running.choices import PanelSync
 from gcdapp.ui.running.controller import RunController
+from gcdapp.ui.running.findings_panel import FindingsPanel
 from gcdapp.ui.running.message import RunMessage
 from gcdapp.ui.running.status import RunStatus
 from gcdapp.ui.running.runs_table import RunsTable
@@ -58,6 +59,7 @@ class MainWindow(QMainWindow):
         self.chart = TimingChart()
         self.runs = RunsTable(workspace)
         self.anatomy = TaskAnatomyView()
+        self.findings = FindingsPanel(workspace, self.runs)
         self.message = RunMessage()
         self.status = RunStatus()
         self.restore_banner = RestoreBanner()
@@ -67,9 +69,11 @@ class MainWindow(QMainWindow):
 
         self.runner = RunController(workspace, self.editor, self.chart, self.message,
                                     self.status, parent=self)
-        self.documents = DocumentController(self, workspace, self.settings, self.runner,
-                                            self.editor, self.message, self.status,
-                                            self.restore_banner, self.recent_menu)
+        # (the runner, not the window: a window -> controller -> window cycle
+        # would wait for the garbage collector)
+        self.documents = DocumentController(
+            self, workspace, self.settings, self.editor,
+            is_running=lambda runner=self.runner: runner.running)
         self._make_actions()
         self._make_menus()
         self.export_menu = install_export_menu(self, directory=self.documents.last_directory)
@@ -99,14 +103,17 @@ class MainWindow(QMainWindow):
                                      Qt.DockWidgetArea.LeftDockWidgetArea)
         self.runs_dock = self._dock("Runs", "RunsDock", self.runs,
                                     Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.findings_dock = self._dock("Findings", "FindingsDock", self.findings,
+                                        Qt.DockWidgetArea.BottomDockWidgetArea)
         self.anatomy_dock = self._dock("Task anatomy", "TaskAnatomyDock", self.anatomy,
                                        Qt.DockWidgetArea.BottomDockWidgetArea)
         self.splitDockWidget(self.panel_dock, self.pairs_dock, Qt.Orientation.Vertical)
-        self.splitDockWidget(self.runs_dock, self.anatomy_dock, Qt.Orientation.Horizontal)
-        # At 1280×800 every pair column shows whole, and so does the anatomy table.
+        self.splitDockWidget(self.runs_dock, self.findings_dock, Qt.Orientation.Horizontal)
+        self.splitDockWidget(self.findings_dock, self.anatomy_dock, Qt.Orientation.Horizontal)
+        # At 1280×800 every pair column shows whole, and so do the anatomy's nine steps.
         self.resizeDocks([self.panel_dock], [450], Qt.Orientation.Horizontal)
         self.resizeDocks([self.runs_dock], [215], Qt.Orientation.Vertical)
-        self.resizeDocks([self.runs_dock, self.anatomy_dock], [790, 490],
+        self.resizeDocks([self.runs_dock, self.findings_dock, self.anatomy_dock], [480, 400, 400],
                          Qt.Orientation.Horizontal)
         self.statusBar().addWidget(self.status, 1)
 
@@ -186,7 +193,8 @@ class MainWindow(QMainWindow):
         run.addSeparator()
         run.addAction(self.clear_runs_action)
         view = bar.addMenu("&View")
-        for dock in (self.panel_dock, self.pairs_dock, self.runs_dock, self.anatomy_dock):
+        for dock in (self.panel_dock, self.pairs_dock, self.runs_dock, self.findings_dock,
+                     self.anatomy_dock):
             view.addAction(dock.toggleViewAction())
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.about_action)
@@ -207,7 +215,18 @@ class MainWindow(QMainWindow):
         runner.runningChanged.connect(self.panel.set_running)
         runner.runningChanged.connect(self._enable_run_actions)
         runner.runFinished.connect(self.runFinished)
+        runner.jobFinished.connect(self._explain_job)
         runner.jobFinished.connect(self.jobFinished)
+        # What the document controller has to say, and where it goes.
+        documents.notice.connect(self.message.show_message)
+        documents.noticeCleared.connect(self.message.dismiss)
+        documents.statusText.connect(self.status.show_text)
+        documents.crashOffered.connect(self.restore_banner.offer)
+        documents.crashSettled.connect(self.restore_banner.hide)
+        documents.fileUsed.connect(self.recent_menu.remember)
+        documents.fileGone.connect(self.recent_menu.forget)
+        documents.sessionApplied.connect(runner.show_idle_status)
+        self.recent_menu.openRequested.connect(documents.open_recent)
 
     # -- keeping the widgets in step ---------------------------------------
     def _sync_kernel(self, *_settings) -> None:
@@ -228,6 +247,11 @@ class MainWindow(QMainWindow):
         if record is not None and 0 <= task < len(record.result.tasks):
             self.anatomy.show_task(run_id, record.label, record.result, task)
             self.anatomy_dock.raise_()
+
+    @Slot(bool)
+    def _explain_job(self, _all_completed: bool) -> None:
+        """A job ended: the findings explain its runs (compared, when several)."""
+        self.findings.show_runs(self.runner.job_run_ids)
 
     @Slot()
     def show_about(self) -> None:

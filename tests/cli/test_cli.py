@@ -166,3 +166,32 @@ def test_repeats_report_their_spread_and_whether_to_trust_them(tmp_path):
         warning = f"warning: {record['mode']} is unstable over 3 runs"
         assert (warning in proc.stdout) == record["unstable"]
     assert "± (sd)" in proc.stdout
+
+
+def test_json_and_the_table_carry_the_findings_and_the_bound(tmp_path):
+    out = tmp_path / "f.json"
+    proc = cli("run", "--preset", "seed", "--mode", "serial,threads", "--workers", "2",
+               "--kernel", "euclid", "--json", str(out))
+    assert proc.returncode == 0, proc.stderr
+    serial, threads = json.loads(out.read_text())
+    for record in (serial, threads):
+        assert isinstance(record["bound_speedup"], float) and record["bound_speedup"] > 0
+        assert record["findings"] and all(isinstance(t, str) and t for t in record["findings"])
+        assert record["findings"][-1].startswith("Recommendation: ")
+    assert serial["findings"][0].startswith("Serial: ")
+    from gcdapp.core.findings import times
+
+    assert threads["findings"][0].startswith(
+        f"Threads ×2: {times(threads['speedup'])} serial, of a possible "
+        f"{times(threads['bound_speedup'])}.")
+    # under the table: the comparison of the modes, one line each
+    lines = proc.stdout.splitlines()
+    at = lines.index("findings:")
+    assert lines.index(next(l for l in lines if l.startswith("threads "))) < at
+    assert lines[at + 1].startswith("- Serial: ") and lines[at + 2].startswith("- Threads ×2: ")
+    assert any(line.startswith("- Recommendation: ") for line in lines[at:])
+    # alone, threads have no serial reference: no bound, and the findings say so
+    proc = cli("run", "--preset", "seed", "--mode", "threads", "--kernel", "euclid", "--json", "-")
+    record = json.loads(proc.stdout)
+    assert record["bound_speedup"] is None
+    assert "No serial run of these pairs" in record["findings"][0]

@@ -138,3 +138,20 @@ def test_a_large_payload_costs_more_to_move_than_to_compute():
     # the tasks' byte counts are their arguments' pickles, each on its own
     assert (result.tasks.bytes_in > 3000 * result.tasks.count).all()
     assert np.isfinite(result.tasks.t_recv).all()
+
+
+def test_lane_usage_shows_cpu_against_wall_per_worker():
+    from gcdapp.core.anatomy import lane_usage
+    from gcdapp.core.engine import run_pairs
+    from gcdapp.core.events import RunSpec
+    from gcdapp.core.presets import SEED_NUMBERS
+
+    result = run_pairs(SEED_NUMBERS, RunSpec(mode="threads", kernel="bruteforce", workers=2,
+                                             chunksize=1))
+    usage = lane_usage(result)
+    assert [u.label for u in usage] == list(result.tasks.lanes)
+    assert sum(u.tasks for u in usage) == len(result.tasks) == 10
+    walls = result.tasks.t_end - result.tasks.t_start
+    assert abs(sum(u.wall_s for u in usage) - float(walls.sum())) < 1e-9
+    for u in usage:
+        assert 0 <= u.cpu_s <= u.wall_s + 1e-9 and 0 <= u.cpu_share <= 1.0 + 1e-9

@@ -80,6 +80,22 @@ def test_the_bundle_excludes_nothing_gcdapp_imports():
     assert not clashes, f"gcdapp imports {sorted(clashes)}, which gcdapp.spec excludes"
 
 
+def test_what_the_bundle_leaves_out_on_purpose_only_the_native_kernels_import():
+    # numba is left out of the frozen build; only the module behind the native
+    # kernels' availability check imports it, so nothing else breaks there.
+    left_out = set(_spec_list("left_out"))
+    assert "numba" in left_out
+    importers = set()
+    for path in (ROOT / "gcdapp").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module] if isinstance(node, ast.ImportFrom) and node.module
+                     else [])
+            if any(n.split(".")[0] in left_out for n in names):
+                importers.add(path.relative_to(ROOT).as_posix())
+    assert importers == {"gcdapp/core/native_jit.py"}
+
+
 def user_env(tmp_path: Path) -> dict[str, str]:
     """The environment of a user whose home is a tmp dir."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("XDG_", "PYTHON"))}
@@ -116,6 +132,18 @@ def test_frozen_cli_runs_the_seed_on_processes(frozen_app, tmp_path, start_metho
     assert record["results"] == [1, 1, 5, 1, 32, 1, 14, 9, 1, 9] == list(SEED_RESULTS)
     assert record["mode"] == "processes" and record["workers"] == 2
     assert record["start_method"] == (start_method or "forkserver")
+    assert "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize("kernel", ["bruteforce-native", "euclid-native"])
+def test_frozen_cli_refuses_the_native_kernels_saying_why(frozen_app, tmp_path, kernel):
+    proc = subprocess.run([str(frozen_app / "gcdapp-cli"), "run", "--preset", "seed",
+                           "--mode", "threads", "--kernel", kernel],
+                          capture_output=True, text=True, timeout=120,
+                          env=user_env(tmp_path), cwd=tmp_path)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert (f"kernel {kernel} is unavailable: numba is not included in the frozen build"
+            in proc.stderr)
     assert "Traceback" not in proc.stderr
 
 
@@ -169,3 +197,14 @@ def test_frozen_cli_installs_a_desktop_entry_for_the_frozen_gui(frozen_app, tmp_
     if validator:
         check = subprocess.run([validator, "--no-hints", str(entry)], capture_output=True, text=True)
         assert check.returncode == 0 and not check.stdout.strip(), check.stdout + check.stderr
+
+
+def test_frozen_cli_lists_pythons(frozen_app, tmp_path):
+    # The probe script ships as source in the bundle and runs in other interpreters.
+    proc = subprocess.run([str(frozen_app / "gcdapp-cli"), "pythons", "--json"],
+                          env=user_env(tmp_path), capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    found = json.loads(proc.stdout)
+    assert not any("running" in item["sources"] for item in found)  # the bundle is no Python
+    assert any(item["error"] is None and item["version"] for item in found), found
+    assert not any(item["error"] and "could not be started" in item["error"] for item in found)

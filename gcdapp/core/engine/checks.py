@@ -33,6 +33,12 @@ def check_run(pairs: np.ndarray, spec: RunSpec, kernel: Kernel | None = None) ->
             kernel = get_kernel(spec.kernel)
         except ValueError as exc:
             problems.append(str(exc))
+    if kernel is not None:
+        if kernel.unavailable_reason:
+            problems.append(f"kernel {kernel.name} is unavailable: {kernel.unavailable_reason}")
+        if kernel.mode_reason(backend.name):
+            problems.append(f"kernel {kernel.name} cannot run in {backend.name} mode: "
+                            f"{kernel.mode_reason(backend.name)}")
     problems.extend(check_settings(spec, caps))
     if len(pairs) == 0:
         problems.append("there are no pairs to run")

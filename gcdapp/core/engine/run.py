@@ -15,6 +15,7 @@ from gcdapp.core.engine.scheduling import Scheduler
 from gcdapp.core.events import NullObserver, RunInfo, RunObserver, RunResult, RunSpec
 from gcdapp.core.kernels import Kernel, get_kernel
 from gcdapp.core.pairs import as_pairs
+from gcdapp.core.tasks import warm_kernel
 
 #: Observers receive at most this many batches a second.
 DEFAULT_FLUSH_INTERVAL = 1 / 30
@@ -105,6 +106,10 @@ class Run:
         clean = False
         executor = None
         try:
+            if not backend.capabilities.isolated:
+                # In this process: a native kernel compiles now, as start-up
+                # (isolated workers do it in their initializer).
+                warm_kernel(self.kernel.func)
             executor = backend.create(info.workers, info.start_method, self.kernel.func)
             collector.pool_created(perf_counter_ns())
             ready = scheduler.warm_up(executor)

@@ -63,6 +63,7 @@ class TaskAnatomyView(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setMinimumSectionSize(36)
         header.setToolTip("Each step's seconds and share: of the clicked task, and summed over "
                           "the run's tasks")
         rows = self.table.verticalHeader()

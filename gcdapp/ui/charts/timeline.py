@@ -36,6 +36,7 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem
 
 from gcdapp.core.events import RunInfo, RunResult, TaskBatch
 from gcdapp.core.growing import GrowingColumns, grown
+from gcdapp.core.kernels import KERNELS
 from gcdapp.core.task_rows import as_block
 from gcdapp.ui.charts.base import PlotChart
 from gcdapp.ui.charts.live_range import LiveRange, nice_ceil
@@ -412,6 +413,7 @@ class PoolPhase:
     lane: str | None  # the worker it belongs to; None: the whole pool
     t_start: float  # seconds since the run started
     t_end: float
+    note: str = ""  # what else start-up held (a native kernel's compile)
 
     @property
     def duration_s(self) -> float:
@@ -429,10 +431,13 @@ def pool_phases(result: RunResult) -> list[PoolPhase]:
     ready = np.asarray(result.lane_startup_s, dtype=np.float64)
     known = [(lanes[i], float(ready[i])) for i in range(min(len(lanes), len(ready)))
              if np.isfinite(ready[i]) and ready[i] > 0]
+    kernel = KERNELS.get(result.info.kernel)
+    note = ("includes importing numba and compiling the native kernel "
+            "(or loading it from the cache)") if kernel is not None and kernel.native else ""
     if known:
-        phases += [PoolPhase("startup", lane, 0.0, t) for lane, t in known]
+        phases += [PoolPhase("startup", lane, 0.0, t, note) for lane, t in known]
     elif result.startup_s > 0:
-        phases.append(PoolPhase("startup", None, 0.0, float(result.startup_s)))
+        phases.append(PoolPhase("startup", None, 0.0, float(result.startup_s), note))
     if result.shutdown_s > 0:
         end = float(result.wall_s)
         phases.append(PoolPhase("shutdown", None, max(0.0, end - result.shutdown_s), end))
@@ -444,10 +449,11 @@ def format_phase_tooltip(phase: PoolPhase) -> str:
     ms = phase.duration_s * 1e3
     span = f"({phase.t_start:.4f} s → {phase.t_end:.4f} s)"
     if phase.kind == "startup":
+        note = f"\n{phase.note}" if phase.note else ""
         if phase.lane is None:
-            return f"pool start-up: {ms:.1f} ms {span}\nuntil the first worker was ready"
+            return f"pool start-up: {ms:.1f} ms {span}\nuntil the first worker was ready{note}"
         return (f"worker start-up: {phase.lane}\n{ms:.1f} ms {span}\n"
-                "from the pool's creation until this worker was ready (its initializer ran)")
+                f"from the pool's creation until this worker was ready (its initializer ran){note}")
     return f"pool shutdown: {ms:.1f} ms {span}\nstopping and joining every worker"
 
 

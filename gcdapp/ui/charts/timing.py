@@ -56,7 +56,7 @@ class TimingChart(QWidget):
         self.comparison = ComparisonTimelines()
         self.completion = CompletionChart()
         self.walls = WallTimeChart()
-        self.timeline.setMinimumHeight(140)  # (and the legend above it)
+        self.timeline.setMinimumHeight(100)  # (and the legend above it)
         self.completion.setMinimumSize(240, 150)
         self.walls.setMinimumSize(200, 150)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import weakref
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timezone
 
@@ -30,13 +31,9 @@ from gcdapp.core.session import save_session as write_session_file
 from gcdapp.core.workspace import Workspace
 from gcdapp.ui.document.autosave import Autosaver
 from gcdapp.ui.document.preferences import AppSettings
-from gcdapp.ui.document.recent_files import RecentFilesMenu
-from gcdapp.ui.document.restore_banner import RestoreBanner, describe
+from gcdapp.ui.document.restore_banner import describe
 from gcdapp.ui.pairs.editor import PairEditor
 from gcdapp.ui.pairs.parse_job import PROGRESS_BYTES, ParseJob
-from gcdapp.ui.running.controller import RunController
-from gcdapp.ui.running.message import RunMessage
-from gcdapp.ui.running.status import RunStatus
 
 
 class DocumentController(QObject):
@@ -47,20 +44,29 @@ class DocumentController(QObject):
 
     #: A pair list read off the GUI thread was applied (path, True) or not (path, False).
     pairsOpened = Signal(str, bool)
+    #: What the window shows the user: a notice (text, kind "error" | "warning"
+    #: | "info") in the message strip, or none; a line in the status bar.
+    notice = Signal(str, str)
+    noticeCleared = Signal()
+    statusText = Signal(str)
+    #: Work left by a crashed gcdapp, offered back (a Session); then settled.
+    crashOffered = Signal(object)
+    crashSettled = Signal()
+    #: A file was opened or saved (remember it), or is gone (forget it).
+    fileUsed = Signal(str)
+    fileGone = Signal(str)
+    #: A session was applied to the workspace (the idle status may refresh).
+    sessionApplied = Signal()
 
     def __init__(self, window: QMainWindow, workspace: Workspace, settings: AppSettings,
-                 runner: RunController, editor: PairEditor, message: RunMessage,
-                 status: RunStatus, banner: RestoreBanner, recent: RecentFilesMenu):
+                 editor: PairEditor, is_running: Callable[[], bool]):
         super().__init__(window)
         self._window_ref = weakref.ref(window)
         self.workspace = workspace
         self.settings = settings
-        self.runner = runner
         self.editor = editor
-        self.message = message
-        self.status = status
-        self.banner = banner
-        self.recent = recent
+        self._is_running = is_running
+        self._noticed = False  # a notice was shown since open_path began
         #: Session files larger than this are refused unread.
         self.max_session_bytes = MAX_SESSION_BYTES
         self._restoring = True  # changes made while the window builds are not the user's
@@ -70,12 +76,15 @@ class DocumentController(QObject):
         self._parse_path = ""
         self.autosaver = Autosaver(self._autosave_snapshot, parent=self)
         self.autosaver.failed.connect(self._on_autosave_failed)
-        recent.openRequested.connect(self.open_recent)
         events = workspace.events
         for event in (events.pairs_changed, events.settings_changed, events.runs_changed):
             event.connect(self._on_content_changed)
         events.modified_changed.connect(self._on_modified_changed)
         self._update_title()
+
+    def _notify(self, text: str, kind: str = "error") -> None:
+        self._noticed = True
+        self.notice.emit(text, kind)
 
     @property
     def session_path(self) -> str | None:
@@ -135,9 +144,10 @@ class DocumentController(QObject):
 
     def open_dropped(self, paths: list[str]) -> bool:
         """Files dropped on the window: the first opens."""
+        self._noticed = False
         opened = self.open_path(paths[0])
-        if opened and len(paths) > 1 and not self.message.message():
-            self.message.show_message(
+        if opened and len(paths) > 1 and not self._noticed:
+            self._notify(
                 f"Opened {os.path.basename(paths[0])} only: drop one file at a time.", "info")
         return opened
 
@@ -145,8 +155,8 @@ class DocumentController(QObject):
     def open_recent(self, path: str) -> bool:
         """Open a recent file; one that no longer exists leaves the list."""
         if not os.path.isfile(path):
-            self.recent.forget(path)
-            self.message.show_message(
+            self.fileGone.emit(path)
+            self._notify(
                 f"{path} no longer exists; it was removed from the recent files.", "warning")
             return False
         return self.open_path(path)
@@ -159,19 +169,19 @@ class DocumentController(QObject):
         if self._refused_while_running(path):
             return False
         if not os.path.exists(path):
-            self.message.show_message(f"Cannot open {path}: there is no such file.", "error")
+            self._notify(f"Cannot open {path}: there is no such file.", "error")
             return False
         if os.path.isdir(path):
-            self.message.show_message(f"Cannot open {path}: it is a folder, not a file.", "error")
+            self._notify(f"Cannot open {path}: it is a folder, not a file.", "error")
             return False
         if looks_like_session(path):
             return self.open_session(path)
         return self.open_pairs(path)
 
     def _refused_while_running(self, path: str) -> bool:
-        running = self.runner.running
+        running = self._is_running()
         if running:
-            self.message.show_message(
+            self._notify(
                 f"Cannot open {path} while a run is in progress: cancel it or wait.", "error")
         return running
 
@@ -185,16 +195,16 @@ class DocumentController(QObject):
         try:
             session = read_session_file(path, max_bytes=self.max_session_bytes)
         except SessionError as e:
-            self.message.show_message(str(e), "error")
+            self._notify(str(e), "error")
             return False
         name = os.path.basename(path)
-        self.message.dismiss()
+        self.noticeCleared.emit()
         kept = self._keep_unsaved_runs()
         self._apply_session(session, undo_text=f"Open {name}", settings=True)
         self._set_session_file(os.path.abspath(path), modified=False)
-        self.recent.remember(path)
+        self.fileUsed.emit(path)
         self._show_kept(kept)
-        self.status.show_text(f"Opened {name}: {describe(session)}")
+        self.statusText.emit(f"Opened {name}: {describe(session)}")
         self.autosaver.schedule()
         return True
 
@@ -203,7 +213,7 @@ class DocumentController(QObject):
         :data:`PROGRESS_BYTES` is read on a worker thread, with progress and
         Cancel; True then means it is being read (``pairsOpened`` follows)."""
         if self._parse_job is not None and self._parse_job.running:
-            self.message.show_message("A file is still being read: wait for it or cancel it.",
+            self._notify("A file is still being read: wait for it or cancel it.",
                                       "error")
             return False
         try:
@@ -228,31 +238,31 @@ class DocumentController(QObject):
     @Slot()
     def _on_file_cancelled(self) -> None:
         self._parse_job = None
-        self.message.show_message(
+        self._notify(
             f"Opening {os.path.basename(self._parse_path)} was cancelled: the pairs are as "
             "they were.", "info")
         self.pairsOpened.emit(self._parse_path, False)
 
     def _apply_opened(self, path: str, parsed) -> bool:
         if parsed.fatal:
-            self.message.show_message(f"Cannot open {path}: {parsed.fatal}", "error")
+            self._notify(f"Cannot open {path}: {parsed.fatal}", "error")
             return False
         notes = "".join(f"; {note}" for note in parsed.notes)
         if parsed.errors:
             shown = "; ".join(str(e) for e in parsed.errors[:5])
             more = parsed.n_errors - min(5, len(parsed.errors))
-            self.message.show_message(
+            self._notify(
                 f"{path}: {parsed.n_errors} bad line(s) skipped — {shown}"
                 + (f"; … and {more} more" if more > 0 else "") + notes,
                 "warning",
             )
         elif parsed.notes:
-            self.message.show_message(f"{path}: {parsed.summary()}", "info")
+            self._notify(f"{path}: {parsed.summary()}", "info")
         else:
-            self.message.dismiss()
+            self.noticeCleared.emit()
         if not self.editor.load_pairs(parsed.pairs, f"Open {os.path.basename(path)}"):
             return False
-        self.recent.remember(path)
+        self.fileUsed.emit(path)
         return True
 
     def close_parse(self) -> None:
@@ -289,11 +299,11 @@ class DocumentController(QObject):
             write_session_file(path, self.session_snapshot())
         except (OSError, ValueError) as e:
             reason = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
-            self.message.show_message(f"Could not save {name}: {reason}", "error")
+            self._notify(f"Could not save {name}: {reason}", "error")
             return False
         self._set_session_file(path, modified=False)
-        self.recent.remember(path)
-        self.status.show_text(f"Saved {name}")
+        self.fileUsed.emit(path)
+        self.statusText.emit(f"Saved {name}")
         self.autosaver.schedule()  # the autosave notes the file and that it is saved
         return True
 
@@ -328,13 +338,13 @@ class DocumentController(QObject):
         try:
             return self.autosaver.keep_replaced(self.session_snapshot())
         except (OSError, ValueError) as e:
-            self.message.show_message(f"The runs you had could not be kept: {e}", "warning")
+            self._notify(f"The runs you had could not be kept: {e}", "warning")
             return None
 
     def _show_kept(self, kept: str | None) -> None:
         if kept is None:
             return
-        self.message.show_message(
+        self._notify(
             f"The unsaved runs you had were kept in {kept}: open it to get them back.", "info")
 
     def _apply_session(self, session: Session, undo_text: str | None, settings: bool) -> None:
@@ -355,7 +365,7 @@ class DocumentController(QObject):
         finally:
             self._restoring = False
             workspace.set_modified(modified)
-        self.runner.show_idle_status()
+        self.sessionApplied.emit()
 
     # -- preferences -------------------------------------------------------------
     def _restore_settings(self) -> None:
@@ -386,9 +396,9 @@ class DocumentController(QObject):
                     self._set_session_file(marker.session_path, modified=marker.modified)
         if state.crashed is not None:
             self._crashed = state.crashed
-            self.banner.offer(state.crashed)
+            self.crashOffered.emit(state.crashed)
         if state.problem:
-            self.message.show_message(state.problem, "warning")
+            self._notify(state.problem, "warning")
 
     @Slot()
     def restore_crashed(self) -> bool:
@@ -397,10 +407,10 @@ class DocumentController(QObject):
         session = self._crashed
         if session is None:
             return False
-        if self.runner.running:
-            self.message.show_message("Cannot restore while a run is in progress.", "error")
+        if self._is_running():
+            self._notify("Cannot restore while a run is in progress.", "error")
             return False
-        self.message.dismiss()
+        self.noticeCleared.emit()
         kept = self._keep_unsaved_runs()
         self._apply_session(session, undo_text="Restore unsaved work", settings=True)
         self._show_kept(kept)
@@ -408,20 +418,20 @@ class DocumentController(QObject):
         # Restored, not saved to its file yet.
         self._set_session_file(marker.session_path if marker is not None else None, modified=True)
         self._crashed = None
-        self.banner.hide()
+        self.crashSettled.emit()
         self.autosaver.adopt_recovered()
-        self.status.show_text(f"Restored {describe(session)}")
+        self.statusText.emit(f"Restored {describe(session)}")
         return True
 
     @Slot()
     def discard_crashed(self) -> None:
         self._crashed = None
-        self.banner.hide()
+        self.crashSettled.emit()
         self.autosaver.discard_recovered()
 
     @Slot(str)
     def _on_autosave_failed(self, text: str) -> None:
-        self.message.show_message(text, "warning")
+        self._notify(text, "warning")
 
     def finish_session(self) -> None:
         """Save preferences, and the last autosave marked as a clean exit.

@@ -69,6 +69,11 @@ class RunController(QObject):
     def running(self) -> bool:
         return self.coordinator.busy
 
+    @property
+    def job_run_ids(self) -> tuple[int, ...]:
+        """The runs of the latest job (started or finished), in order."""
+        return self._job_ids
+
     # -- starting and stopping ---------------------------------------------
     @Slot()
     def start_run(self) -> bool:

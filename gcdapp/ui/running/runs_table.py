@@ -171,10 +171,6 @@ class RunsTable(QTableView):
                 if row < self.runs_model.rowCount()]
 
     def selected_run_id(self) -> int | None:
-        index = self.currentIndex()
-        return self.runs_model.record(index.row()).run_id if index.isValid() else None
-
-    def selected_run_id(self) -> int | None:
         """The current run's id (the last one clicked), or None."""
         index = self.currentIndex()
         return self.runs_model.record(index.row()).run_id if index.isValid() else None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 from PySide6.QtCore import QEvent, QObject, QPointF, QRect, Qt
@@ -668,3 +670,17 @@ def test_clicking_a_bar_emits_its_task(chart, pairs, qtbot):
         gap = chart.mapFromScene(vb.mapViewToScene(QPointF(0.05, 0.0)))
         qtbot.mouseClick(chart.viewport(), Qt.MouseButton.LeftButton, pos=gap)
         qtbot.wait(20)
+
+
+@pytest.mark.parametrize("kernel, per_lane", [("bruteforce-native", True),
+                                              ("euclid-native", False), ("euclid", True)])
+def test_start_up_says_when_it_held_a_native_kernels_compile(chart, pairs, kernel, per_lane):
+    lanes = ("pid 1", "pid 2") if per_lane else ("thread 0", "thread 1")
+    info = dataclasses.replace(make_info(10, 10), kernel=kernel)
+    tasks = make_batch(*regular_tasks(0, 10, 2), lanes, pairs)
+    result = _finished(tasks, info, wall_s=0.6, startup_s=0.4, shutdown_s=0.0,
+                       lane_startup_s=[0.4, 0.45] if per_lane else [np.nan, np.nan])
+    chart.show_result(result, pairs[:10], kernel, COLOR)
+    tip = chart.tooltip_at(0.05, 0.0)
+    assert ("start-up" in tip) and (
+        ("compiling the native kernel" in tip) == kernel.endswith("-native")), tip

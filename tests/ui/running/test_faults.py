@@ -42,6 +42,8 @@ def test_run_and_cancel_at_random_moments_in_the_window_leaks_nothing(qtbot, mak
     window = make_window(show=True)
     window.editor.load_pairs(list(SEED_NUMBERS), "seed")
     set_mode(window, mode, kernel="bruteforce", chunk=1)
+    started = []  # a cancel that beats the run's start records no run
+    window.runner.coordinator.runStarted.connect(lambda run_id, info: started.append(run_id))
     _run_and_cancel(qtbot, window, 50)  # the first run starts what lives on
     qtbot.wait(200)  # let the first run's threads be reaped
     baseline = Usage.now()
@@ -53,7 +55,8 @@ def test_run_and_cancel_at_random_moments_in_the_window_leaks_nothing(qtbot, mak
     print("window cycles:", baseline, after)
     assert not window.runner.running and window.run_action.isEnabled()
     records = window.workspace.history.records
-    assert len(records) == GUI_CYCLES + 1  # every run is kept
+    assert [r.run_id for r in records] == started  # every run that started is kept
+    assert len(started) >= GUI_CYCLES // 2, len(started)
     assert {record.result.status for record in records} <= {"cancelled", "completed"}
     assert set(left_running) == {(0, 0)}, left_running
     assert after.workers == 0
