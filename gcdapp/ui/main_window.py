@@ -113,7 +113,7 @@ class MainWindow(QMainWindow):
         # At 1280×800 every pair column shows whole, and so do the anatomy's nine steps.
         self.resizeDocks([self.panel_dock], [450], Qt.Orientation.Horizontal)
         self.resizeDocks([self.runs_dock], [215], Qt.Orientation.Vertical)
-        self.resizeDocks([self.runs_dock, self.findings_dock, self.anatomy_dock], [480, 400, 400],
+        self.resizeDocks([self.runs_dock, self.findings_dock, self.anatomy_dock], [420, 400, 460],
                          Qt.Orientation.Horizontal)
         self.statusBar().addWidget(self.status, 1)
 

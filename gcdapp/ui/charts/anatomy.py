@@ -5,8 +5,8 @@ steps in order (pickle the arguments, copy them to the worker, unpickle
 them, import the module, compute, pickle the result, copy it back, unpickle
 it, merge it), each step's seconds and share of the task, and the same for
 the run's totals. The figures come from :mod:`gcdapp.core.anatomy`; this
-widget only shows them. A light bar behind each share makes leverage
-visible: how much of the whole the compute is.
+widget only shows them. The shares make leverage visible: how much
+of the whole the compute is.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor, QLinearGradient
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -41,8 +40,10 @@ def format_seconds(value: float) -> str:
         return "0"
     if value < 1e-3:
         return f"{value * 1e6:.1f} µs"
-    if value < 1:
+    if value < 0.1:
         return f"{value * 1e3:.2f} ms"
+    if value < 1:
+        return f"{value * 1e3:.1f} ms"
     return f"{value:.3f} s"
 
 
@@ -92,8 +93,9 @@ class TaskAnatomyView(QWidget):
         start, count = int(tasks.start[task]), int(tasks.count[task])
         where = f"pair {start}" if count == 1 else f"pairs {start}–{start + count - 1}"
         self.caption.setText(
-            f"{label} · task {task} ({where}): {format_seconds(one.total_s)} · "
-            f"run ({len(tasks):,} tasks): {format_seconds(whole.total_s)}")
+            f"{label} · task {task} ({where}): {format_seconds(one.total_s)}; "
+            f"run: {format_seconds(whole.total_s)}")
+        self.caption.setToolTip(f"The run's {len(tasks):,} tasks, summed")
         self._fill(1, one)
         self._fill(3, whole)
         self._task = (run_id, task)
@@ -112,8 +114,6 @@ class TaskAnatomyView(QWidget):
 
     # -- internals --------------------------------------------------------
     def _fill(self, column: int, anatomy: Anatomy) -> None:
-        accent = QColor(self.palette().color(self.palette().ColorRole.Highlight))
-        accent.setAlpha(70)
         for row, (name, seconds) in enumerate(anatomy.steps):
             share = anatomy.share(name)
             value = QTableWidgetItem(format_seconds(seconds))
@@ -122,14 +122,6 @@ class TaskAnatomyView(QWidget):
             text = f"{share:.1%}" if math.isfinite(share) else "—"
             cell = QTableWidgetItem(text)
             cell.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            if math.isfinite(share) and share > 0:
-                gradient = QLinearGradient(0, 0, 1, 0)
-                gradient.setCoordinateMode(QLinearGradient.CoordinateMode.ObjectBoundingMode)
-                stop = min(max(share, 0.0), 1.0)
-                gradient.setColorAt(0, accent)
-                gradient.setColorAt(stop, accent)
-                gradient.setColorAt(min(stop + 1e-3, 1.0), QColor(0, 0, 0, 0))
-                cell.setBackground(QBrush(gradient))
             cell.setToolTip(f"{name}: {format_seconds(seconds)}, {text} of "
                             f"{format_seconds(anatomy.total_s)}")
             self.table.setItem(row, column + 1, cell)
