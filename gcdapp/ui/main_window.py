@@ -33,6 +33,7 @@ from gcdapp.ui.running.message import RunMessage
 from gcdapp.ui.running.status import RunStatus
 from gcdapp.ui.running.runs_table import RunsTable
 from gcdapp.ui.document.preferences import AppSettings
+from gcdapp.ui.charts.anatomy import TaskAnatomyView
 from gcdapp.ui.charts.timing import TimingChart
 
 
@@ -57,6 +58,7 @@ class MainWindow(QMainWindow):
         self.panel_sync = PanelSync(self.panel, workspace)
         self.chart = TimingChart()
         self.runs = RunsTable(workspace)
+        self.anatomy = TaskAnatomyView()
         self.findings = FindingsPanel(workspace, self.runs)
         self.message = RunMessage()
         self.status = RunStatus()
@@ -103,11 +105,15 @@ class MainWindow(QMainWindow):
                                     Qt.DockWidgetArea.BottomDockWidgetArea)
         self.findings_dock = self._dock("Findings", "FindingsDock", self.findings,
                                         Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.anatomy_dock = self._dock("Task anatomy", "TaskAnatomyDock", self.anatomy,
+                                       Qt.DockWidgetArea.BottomDockWidgetArea)
         self.splitDockWidget(self.panel_dock, self.pairs_dock, Qt.Orientation.Vertical)
         self.splitDockWidget(self.runs_dock, self.findings_dock, Qt.Orientation.Horizontal)
-        self.resizeDocks([self.panel_dock], [400], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.runs_dock], [170], Qt.Orientation.Vertical)
-        self.resizeDocks([self.runs_dock, self.findings_dock], [720, 560],
+        self.splitDockWidget(self.findings_dock, self.anatomy_dock, Qt.Orientation.Horizontal)
+        # At 1280×800 every pair column shows whole, and so do the anatomy's nine steps.
+        self.resizeDocks([self.panel_dock], [450], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.runs_dock], [215], Qt.Orientation.Vertical)
+        self.resizeDocks([self.runs_dock, self.findings_dock, self.anatomy_dock], [420, 400, 460],
                          Qt.Orientation.Horizontal)
         self.statusBar().addWidget(self.status, 1)
 
@@ -187,7 +193,8 @@ class MainWindow(QMainWindow):
         run.addSeparator()
         run.addAction(self.clear_runs_action)
         view = bar.addMenu("&View")
-        for dock in (self.panel_dock, self.pairs_dock, self.runs_dock, self.findings_dock):
+        for dock in (self.panel_dock, self.pairs_dock, self.runs_dock, self.findings_dock,
+                     self.anatomy_dock):
             view.addAction(dock.toggleViewAction())
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.about_action)
@@ -201,6 +208,8 @@ class MainWindow(QMainWindow):
         self.panel.cancelRequested.connect(runner.cancel_run)
         self.workspace.events.settings_changed.connect(self._sync_kernel)
         self.runs.runSelected.connect(runner.show_run)
+        self.runs.runsSelected.connect(runner.show_runs)
+        self.chart.taskChosen.connect(self._show_task_anatomy)
         self.restore_banner.restoreRequested.connect(documents.restore_crashed)
         self.restore_banner.discardRequested.connect(documents.discard_crashed)
         runner.runningChanged.connect(self.panel.set_running)
@@ -230,6 +239,14 @@ class MainWindow(QMainWindow):
         self.compare_action.setEnabled(not running)
         self.cancel_action.setEnabled(running)
         self.clear_runs_action.setEnabled(not running)
+
+    @Slot(int, int)
+    def _show_task_anatomy(self, run_id: int, task: int) -> None:
+        """A task was clicked in a timeline: its nine steps, if its run has finished."""
+        record = self.workspace.history.get(run_id)
+        if record is not None and 0 <= task < len(record.result.tasks):
+            self.anatomy.show_task(run_id, record.label, record.result, task)
+            self.anatomy_dock.raise_()
 
     @Slot(bool)
     def _explain_job(self, _all_completed: bool) -> None:

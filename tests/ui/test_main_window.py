@@ -229,3 +229,130 @@ def test_repeats_add_one_run_each(qtbot, window):
     window.panel.repeats.setValue(3)
     assert run_and_wait(qtbot, window) is True
     assert window.runs.runs_model.rowCount() == 3
+
+
+# -- issue 9: comparison, anatomy, segments, first impressions -----------------
+
+
+def test_before_the_first_run_the_chart_area_says_what_to_do(window):
+    note = window.chart.first_run_note
+    assert note.isVisible()
+    assert note.geometry() == window.chart.rect()
+    for words in ("Run", "F5", "Compare modes", "Ctrl+F5"):
+        assert words in note.text()
+
+
+def test_compare_modes_ends_on_stacked_timelines_on_one_axis(qtbot, window):
+    set_mode(window, "processes", kernel="euclid")
+    assert run_and_wait(qtbot, window, window.runner.compare_modes) is True
+    assert not window.chart.first_run_note.isVisible()
+    view = window.chart.comparison
+    assert window.chart.showing_comparison() and view.isVisible()
+    assert view.accessibleName() == "Comparison timelines"
+    records = window.workspace.history.records
+    assert view.run_ids() == [r.run_id for r in records]
+    timelines = view.timelines()
+    assert [t.task_count() for t in timelines] == [len(r.result.tasks) for r in records]
+    ranges = {tuple(t.getPlotItem().getViewBox().viewRange()[0]) for t in timelines}
+    assert len(ranges) == 1
+    (lo, hi), = ranges
+    assert lo <= 0 and hi >= max(r.result.wall_s for r in records)
+
+
+def _click_row(qtbot, table, row, modifier=Qt.KeyboardModifier.NoModifier):
+    rect = table.visualRect(table.model().index(row, 0))
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, modifier, rect.center())
+
+
+def test_selecting_several_runs_stacks_their_timelines(qtbot, window):
+    set_mode(window, "serial", kernel="euclid", chunk=1)
+    run_and_wait(qtbot, window)
+    set_mode(window, "threads", kernel="euclid", chunk=3)
+    run_and_wait(qtbot, window)
+    set_mode(window, "processes", kernel="euclid", chunk=2)
+    run_and_wait(qtbot, window)
+    ids = [r.run_id for r in window.workspace.history.records]
+    table = window.runs
+    assert not window.chart.showing_comparison()
+    _click_row(qtbot, table, 0)
+    with qtbot.waitSignal(table.runsSelected) as blocker:
+        _click_row(qtbot, table, 2, Qt.KeyboardModifier.ControlModifier)
+    assert blocker.args == [[ids[0], ids[2]]]
+    assert table.selected_run_ids() == [ids[0], ids[2]]
+    view = window.chart.comparison
+    assert window.chart.showing_comparison()
+    assert view.run_ids() == [ids[0], ids[2]]
+    assert [t.task_count() for t in view.timelines()] == [10, 5]
+    with qtbot.waitSignal(table.runsSelected):
+        _click_row(qtbot, table, 1, Qt.KeyboardModifier.ShiftModifier)
+    assert view.run_ids() == ids and len(view.timelines()) == 3
+    x_ranges = {tuple(t.getPlotItem().getViewBox().viewRange()[0]) for t in view.timelines()}
+    assert len(x_ranges) == 1
+    # one row again: its timeline alone
+    with qtbot.waitSignal(table.runSelected):
+        _click_row(qtbot, table, 1)
+    assert not window.chart.showing_comparison()
+    assert window.chart.timeline.task_count() == 4
+
+
+def test_clicking_a_process_task_fills_the_task_anatomy(qtbot, window):
+    from gcdapp.core.anatomy import STEPS
+
+    set_mode(window, "processes", kernel="euclid", chunk=2)
+    run_and_wait(qtbot, window)
+    anatomy = window.anatomy
+    assert anatomy.accessibleName() == "Task anatomy"
+    assert anatomy.shown_task() is None and "Click a task" in anatomy.caption.text()
+    timeline = window.chart.timeline
+    record = window.workspace.history.records[-1]
+    timeline.grab()
+    vb = timeline.getPlotItem().getViewBox()
+    tasks = record.result.tasks
+    task = int(np.argmax(tasks.t_end - tasks.t_start))  # the widest bar, to click
+    pos = timeline.mapFromScene(vb.mapViewToScene(timeline.task_point(task)))
+    qtbot.mouseClick(timeline.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    qtbot.waitUntil(lambda: anatomy.shown_task() is not None)
+    assert anatomy.shown_task() == (record.run_id, task)
+    assert anatomy.isVisible()  # its dock was raised
+    rows = anatomy.steps()
+    assert [row[0] for row in rows] == [f"{i + 1}. {name}" for i, name in enumerate(STEPS)]
+    assert len(rows) == 9
+    assert all(row[1] and row[2].endswith("%") and row[3] and row[4].endswith("%")
+               for row in rows)
+    shares = [float(row[2].rstrip("%")) for row in rows]
+    assert sum(shares) == pytest.approx(100, abs=0.6)
+    # a process task pickles its arguments and copies them: those are not nil
+    assert rows[0][1] != "0" and rows[1][1] != "0"
+    assert f"task {task} " in anatomy.caption.text()
+
+
+def test_real_runs_draw_waiting_for_threads_and_transfer_caps_for_processes(qtbot, window):
+    set_mode(window, "threads", kernel="bruteforce", workers=2, chunk=1)
+    run_and_wait(qtbot, window)
+    timeline = window.chart.timeline
+    timeline.grab()
+    seg = timeline.segment_rects()
+    assert len(seg["cpu"]) == 10
+    assert len(seg["wait"]) >= 5  # two threads take turns holding the GIL
+    assert len(seg["cap"]) == 0  # nothing is sent back
+    set_mode(window, "processes", kernel="bruteforce", workers=2, chunk=1)
+    run_and_wait(qtbot, window)
+    timeline.grab()
+    seg = timeline.segment_rects()
+    assert len(seg["cpu"]) == 10
+    assert len(seg["cap"]) == 10  # every result was pickled and sent back
+
+
+def test_at_1280_by_800_every_pair_column_shows_whole(qtbot, window):
+    assert (window.width(), window.height()) == (1280, 800)
+    set_mode(window, "processes", kernel="euclid", chunk=1)
+    run_and_wait(qtbot, window)
+    view = window.editor.view
+    qtbot.waitUntil(lambda: bool(view.model().data(view.model().index(0, COL_WORKER))))
+    assert view.horizontalScrollBar().maximum() == 0
+    for column in range(view.model().columnCount()):
+        assert view.columnWidth(column) >= view.sizeHintForColumn(column), column
+    table = window.anatomy.table
+    qtbot.waitUntil(lambda: table.width() > 200)
+    assert table.horizontalScrollBar().maximum() == 0
+    assert table.verticalScrollBar().maximum() == 0  # the nine steps, all in view

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 import pyqtgraph as pg
 import shiboken6
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem
 
@@ -47,21 +47,51 @@ __all__ = ["PoolPhase", "TimelineChart", "format_phase_tooltip", "format_task_to
 BAR_HALF_HEIGHT = 0.38  # lanes sit at integer y; a bar spans y ± this
 MAX_TOOLTIP_PAIRS = 5
 
+#: A task's measured figures beyond its compute start and end (the fields of
+#: :class:`~gcdapp.core.events.TaskBatch`; NaN, or -1 bytes, where a batch
+#: does not have them).
+SEGMENT_TIMES = ("cpu_s", "t_submit", "t_recv", "t_arrive", "pickle_in_s", "unpickle_in_s",
+                 "pickle_out_s", "unpickle_out_s", "merge_s")
+SEGMENT_BYTES = ("bytes_in", "bytes_out")
+
+
+def batch_figures(batch: TaskBatch) -> dict[str, np.ndarray]:
+    """``batch``'s per-task figures of :data:`SEGMENT_TIMES` and
+    :data:`SEGMENT_BYTES`, filled with NaN (-1 bytes) where missing."""
+    k = len(batch)
+    out: dict[str, np.ndarray] = {}
+    for name in SEGMENT_TIMES + SEGMENT_BYTES:
+        value = getattr(batch, name, None)
+        if value is None or np.size(value) != k:
+            value = np.full(k, np.nan if name in SEGMENT_TIMES else -1)
+        out[name] = value
+    return out
+
 
 class _Lane(GrowingColumns):
     """One worker's tasks, kept sorted by start time (``task`` indexes the
     run's task columns)."""
 
     def __init__(self, label: str, capacity: int = 256):
-        super().__init__(capacity, t_start=np.float64, t_end=np.float64, task=np.int64)
+        super().__init__(capacity, t_start=np.float64, t_end=np.float64, task=np.int64,
+                         cpu=np.float64, t_submit=np.float64, t_arrive=np.float64,
+                         cap=np.bool_)
         self.label = label
 
-    def add_bars(self, t_start: np.ndarray, t_end: np.ndarray, task: np.ndarray) -> bool:
-        """Add bars; False when they had to be sorted in among earlier ones
-        (which moves bars to new indices)."""
+    def add_bars(self, t_start: np.ndarray, t_end: np.ndarray, task: np.ndarray,
+                 cpu: np.ndarray | None = None, t_submit: np.ndarray | None = None,
+                 t_arrive: np.ndarray | None = None, cap: np.ndarray | None = None) -> bool:
+        """Add bars (with their segments' figures; NaN where unknown); False
+        when they had to be sorted in among earlier ones (which moves bars to
+        new indices)."""
         if len(t_start) == 0:
             return True
-        n = self.append(t_start=t_start, t_end=t_end, task=task)
+        nan = np.full(len(t_start), np.nan)
+        n = self.append(t_start=t_start, t_end=t_end, task=task,
+                        cpu=nan if cpu is None else cpu,
+                        t_submit=nan if t_submit is None else t_submit,
+                        t_arrive=nan if t_arrive is None else t_arrive,
+                        cap=np.zeros(len(t_start), dtype=bool) if cap is None else cap)
         # A worker runs one task at a time, so its completions arrive in start
         # order; re-sort only in the unexpected case they did not.
         in_order = (n == 0 or t_start[0] >= self.t_start[n - 1]) and bool(
@@ -69,9 +99,9 @@ class _Lane(GrowingColumns):
         )
         if not in_order:
             order = np.argsort(self.t_start[: self.n], kind="stable")
-            self.t_start[: self.n] = self.t_start[: self.n][order]
-            self.t_end[: self.n] = self.t_end[: self.n][order]
-            self.task[: self.n] = self.task[: self.n][order]
+            for name in self._names:
+                column = getattr(self, name)
+                column[: self.n] = column[: self.n][order]
         return in_order
 
     def visible(self, x0: float, x1: float) -> tuple[int, int]:
@@ -88,7 +118,7 @@ class _TaskBarsItem(pg.GraphicsObject):
     def __init__(self, chart: TimelineChart):
         super().__init__()
         self._chart = chart
-        self._brushes = (QBrush(QColor("grey")), QBrush(QColor("darkgrey")))
+        self._brushes = segment_brushes(QColor("grey"))
         self._cache_key = None
         self._cache: list[tuple[int, np.ndarray]] = []
         self._extent = 0.0  # right edge of the bounding rect: grows in steps
@@ -97,9 +127,7 @@ class _TaskBarsItem(pg.GraphicsObject):
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
 
     def set_color(self, color: QColor) -> None:
-        base = QColor(color)
-        alt = base.lighter(135) if base.lightnessF() < 0.6 else base.darker(125)
-        self._brushes = (QBrush(base), QBrush(alt))
+        self._brushes = segment_brushes(color)
         self.update()
 
     def data_changed(self) -> None:
@@ -174,10 +202,18 @@ class _TaskBarsItem(pg.GraphicsObject):
 
     def _rects(
         self, x0: float, x1: float, px: float, exposed: tuple[float, float] | None = None
-    ) -> list[tuple[int, np.ndarray]]:
-        """(brush index, (k, 4) float64 rects) to draw for the view ``[x0, x1]``,
-        or only for the part ``exposed`` of it (the look does not depend on it)."""
-        out: list[tuple[int, np.ndarray]] = []
+    ) -> list[tuple[int | str, np.ndarray]]:
+        """(brush key, (k, 4) float64 rects) to draw for the view ``[x0, x1]``,
+        or only for the part ``exposed`` of it (the look does not depend on it).
+
+        Brush keys: 0 and 1 for time on CPU (alternating, so neighbours stay
+        apart), ``"wait"`` for waiting (wall minus CPU: the GIL, or a starved
+        worker), ``"queue"`` for queue wait, ``"cap"`` for the result's
+        transfer back. In paint order: queue, CPU, wait, cap."""
+        queue: list[np.ndarray] = []
+        cpu: list[tuple[int, np.ndarray]] = []
+        wait: list[np.ndarray] = []
+        cap: list[np.ndarray] = []
         merge = self._merge_flags(x0, x1, px)
         e0, e1 = (x0, x1) if exposed is None else exposed
         for lane_no, lane in enumerate(self._chart._lanes):
@@ -186,31 +222,68 @@ class _TaskBarsItem(pg.GraphicsObject):
                 continue
             ts = lane.t_start[lo:hi]
             te = lane.t_end[lo:hi]
+            wall = te - ts
+            # time on CPU, clipped to the wall; unknown: all of it (solid)
+            on_cpu = lane.cpu[lo:hi]
+            on_cpu = np.where(np.isfinite(on_cpu), np.clip(on_cpu, 0.0, wall), wall)
             y = lane_no - BAR_HALF_HEIGHT
             if merge[lane_no]:
                 # More bars than pixels: merge neighbours closer than a pixel.
                 # (the running maximum of the ends keeps this right even if
-                # bars of one lane were ever to overlap)
+                # bars of one lane were ever to overlap). A merged stretch
+                # shows its share of time on CPU as the solid lower part.
                 reach = np.maximum.accumulate(te)
                 breaks = np.flatnonzero(ts[1:] - reach[:-1] > px)
-                seg_start = np.concatenate((ts[:1], ts[1:][breaks]))
+                first = np.concatenate(([0], breaks + 1))
+                seg_start = ts[first]
                 seg_end = np.concatenate((reach[:-1][breaks], reach[-1:]))
-                out.append((0, self._pack(seg_start, seg_end, y, px)))
-            else:
-                first = lo % 2  # parity by index in the lane, stable under panning
-                for brush in (0, 1):
-                    sel = slice((brush - first) % 2, None, 2)
-                    if len(ts[sel]):
-                        out.append((brush, self._pack(ts[sel], te[sel], y, px)))
+                walls = np.add.reduceat(wall, first)
+                share = np.divide(np.add.reduceat(on_cpu, first), walls,
+                                  out=np.ones(len(first)), where=walls > 0)
+                height = 2.0 * BAR_HALF_HEIGHT
+                solid = self._pack(seg_start, seg_end, y + height * (1.0 - share), px,
+                                   height * share)
+                cpu.append((0, solid))
+                waiting = share < 0.999
+                if waiting.any():
+                    wait.append(self._pack(seg_start[waiting], seg_end[waiting], y, px,
+                                           height * (1.0 - share[waiting])))
+                continue
+            cpu_end = ts + on_cpu
+            first = lo % 2  # parity by index in the lane, stable under panning
+            for brush in (0, 1):
+                sel = slice((brush - first) % 2, None, 2)
+                if len(ts[sel]):
+                    cpu.append((brush, self._pack(ts[sel], cpu_end[sel], y, px)))
+            waiting = wall - on_cpu >= 0.5 * px
+            if waiting.any():
+                wait.append(self._pack(cpu_end[waiting], te[waiting], y, px))
+            # queue wait, where it shows: from the later of the task's
+            # submission and the end of the lane's task before it
+            before = np.empty_like(ts)
+            before[0] = lane.t_end[lo - 1] if lo > 0 else -np.inf
+            before[1:] = te[:-1]
+            q0 = np.fmax(lane.t_submit[lo:hi], before)  # (NaN submit: the previous end)
+            queued = np.isfinite(lane.t_submit[lo:hi]) & (ts - q0 >= 0.5 * px)
+            if queued.any():
+                queue.append(self._pack(q0[queued], ts[queued], y, px))
+            arrive = lane.t_arrive[lo:hi]
+            sent = lane.cap[lo:hi] & np.isfinite(arrive) & (arrive > te)
+            if sent.any():
+                cap.append(self._pack(te[sent], arrive[sent], y, px))
+        out: list[tuple[int | str, np.ndarray]] = [("queue", r) for r in queue]
+        out += cpu
+        out += [("wait", r) for r in wait]
+        out += [("cap", r) for r in cap]
         return out
 
     @staticmethod
-    def _pack(t0: np.ndarray, t1: np.ndarray, y: float, px: float) -> np.ndarray:
+    def _pack(t0: np.ndarray, t1: np.ndarray, y, px: float, height=None) -> np.ndarray:
         rects = np.empty((len(t0), 4), dtype=np.float64)
         rects[:, 0] = t0
         rects[:, 1] = y
         np.maximum(t1 - t0, px, out=rects[:, 2])  # at least a pixel wide
-        rects[:, 3] = 2.0 * BAR_HALF_HEIGHT
+        rects[:, 3] = 2.0 * BAR_HALF_HEIGHT if height is None else height
         return rects
 
     def paint(self, p: QPainter, option, widget=None):
@@ -235,10 +308,31 @@ class _TaskBarsItem(pg.GraphicsObject):
             self._painted_merge = self._merge_flags(x0, x1, px)
         p.setPen(Qt.PenStyle.NoPen)
         for brush, rects in self._cache:
-            p.setBrush(self._brushes[brush])
             # PySide6 >= 6.4.3 takes a pointer to contiguous QRectF memory and a
             # count: no Python object per rectangle.
-            p.drawRects(shiboken6.wrapInstance(rects.ctypes.data, QRectF), len(rects))
+            pointer = shiboken6.wrapInstance(rects.ctypes.data, QRectF)
+            for fill in self._brushes[brush]:  # (waiting: a light fill, then hatching)
+                p.setBrush(fill)
+                p.drawRects(pointer, len(rects))
+
+
+def segment_brushes(color) -> dict:
+    """The brushes of each segment kind, in the run's colour ``color``: per
+    key of :meth:`_TaskBarsItem._rects`, the brushes painted in turn."""
+    base = QColor(color)
+    alt = base.lighter(135) if base.lightnessF() < 0.6 else base.darker(125)
+    light = QColor.fromHslF(base.hslHueF(), base.hslSaturationF() * 0.8,
+                            min(1.0, base.lightnessF() + (1.0 - base.lightnessF()) * 0.55))
+    faint = QColor(base)
+    faint.setAlphaF(0.22)
+    dark = base.darker(260)
+    return {
+        0: (QBrush(base),),
+        1: (QBrush(alt),),
+        "wait": (QBrush(light), QBrush(base, Qt.BrushStyle.BDiagPattern)),
+        "queue": (QBrush(faint),),
+        "cap": (QBrush(dark),),
+    }
 
 
 def _short_int(value, limit: int = 24) -> str:
@@ -266,7 +360,49 @@ def format_task_tooltip(info: dict) -> str:
         f"duration: {info['duration_s'] * 1e3:.3f} ms "
         f"({info['t_start']:.4f} s → {info['t_end']:.4f} s)"
     )
+    lines += _figure_lines(info)
     return "\n".join(lines)
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1e3:.3f} ms"
+
+
+def _bytes(n: int) -> str:
+    return f"{n:,} B" if n < 10_000 else f"{n / 1024:,.1f} KiB"
+
+
+def _figure_lines(info: dict) -> list[str]:
+    """The measured figures of a task, those that are known."""
+    f = {k: v for k, v in info.items() if isinstance(v, float) and np.isfinite(v)}
+    lines = []
+    wall = info["duration_s"]
+    if "cpu_s" in f:
+        cpu = min(max(f["cpu_s"], 0.0), wall)
+        waited = wall - cpu
+        share = waited / wall if wall > 0 else 0.0
+        lines.append(f"on CPU: {_ms(cpu)} (solid)")
+        lines.append(f"waiting (GIL or starved): {_ms(waited)}, {share:.0%} of its wall (hatched)")
+    if "t_submit" in f:
+        queued = info["t_start"] - f["t_submit"]
+        lines.append(f"submitted at {f['t_submit']:.4f} s; queue wait until start: {_ms(queued)} "
+                     "(faint)")
+    if "t_recv" in f and "t_submit" in f:
+        lines.append(f"copy to the worker and queueing: {_ms(f['t_recv'] - f['t_submit'])}")
+    if "t_arrive" in f:
+        back = f["t_arrive"] - info["t_end"]
+        lines.append(f"result arrived at {f['t_arrive']:.4f} s, {_ms(back)} after the end "
+                     "(dark cap)")
+    steps = [("pickle arguments", "pickle_in_s"), ("unpickle arguments", "unpickle_in_s"),
+             ("pickle the result", "pickle_out_s"), ("unpickle the result", "unpickle_out_s"),
+             ("merge results", "merge_s")]
+    known = [f"{label} {_ms(f[key])}" for label, key in steps if key in f]
+    if known:
+        lines.append(" · ".join(known))
+    b_in, b_out = info.get("bytes_in", -1), info.get("bytes_out", -1)
+    if b_in >= 0 or b_out >= 0:
+        lines.append(f"bytes: {_bytes(max(b_in, 0))} in, {_bytes(max(b_out, 0))} out")
+    return lines
 
 
 @dataclass(frozen=True)
@@ -325,6 +461,8 @@ class TimelineChart(PlotChart):
     """A lane per worker, a bar per completed task, for the current run."""
 
     ACCESSIBLE_NAME = "Worker timeline"
+    #: A task bar was clicked: its index among the run's tasks (completion order).
+    taskClicked = Signal(int)
     X_LABEL = "time since run start (s)"
     Y_LABEL = "worker"
     GRID = (True, False)
@@ -332,8 +470,22 @@ class TimelineChart(PlotChart):
     #: The x range a run starts with (s); it grows in steps from there.
     LIVE_INITIAL_SPAN_S = 1.0
 
+    _min_axis_width = 0
+
     def __init__(self, parent=None):
         super().__init__(parent)
+        self._update_lane_ticks()
+
+    def natural_axis_width(self) -> int:
+        """The lane axis's width for its own labels alone."""
+        fm = QFontMetrics(self.font())
+        widest = max((fm.horizontalAdvance(s) for s in self.lane_labels()), default=30)
+        return min(max(widest, 30) + fm.height() + 18, 240)
+
+    def set_min_axis_width(self, width: int) -> None:
+        """Keep the lane axis at least ``width`` px wide (to line up stacked
+        timelines' time axes)."""
+        self._min_axis_width = int(width)
         self._update_lane_ticks()
 
     def _build(self, item: pg.PlotItem) -> None:
@@ -356,6 +508,11 @@ class TimelineChart(PlotChart):
         self._phases_t_max = 0.0
 
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
+        self.scene().sigMouseClicked.connect(self._on_mouse_clicked)
+        # Lane labels thin out by the view's height, which the scene's layout
+        # sets after the widget's resize: label again when it changes.
+        self._labelled_height = -1.0
+        vb.sigResized.connect(self._on_view_resized)
         self._label = ""
         self._info: RunInfo | None = None
         self._reset_storage(0)
@@ -367,6 +524,8 @@ class TimelineChart(PlotChart):
         self._tasks = GrowingColumns(
             max(self.INITIAL_CAPACITY, int(n_tasks or 0)),
             start=np.int64, count=np.int64, t_start=np.float64, t_end=np.float64, lane=np.int32,
+            **{name: np.float64 for name in SEGMENT_TIMES},
+            **{name: np.int64 for name in SEGMENT_BYTES},
         )
         self._t_min = 0.0
         self._t_max = 0.0
@@ -477,8 +636,9 @@ class TimelineChart(PlotChart):
         lanes = lane_map[np.asarray(batch.lane)]
         tasks = self._tasks
         n = tasks.append(start=batch.start, count=batch.count, t_start=batch.t_start,
-                         t_end=batch.t_end, lane=lanes)
+                         t_end=batch.t_end, lane=lanes, **batch_figures(batch))
         ts, te = tasks.t_start[n : n + k], tasks.t_end[n : n + k]
+        rows = slice(n, n + k)
         batch_t0, batch_t1 = float(ts.min()), float(te.max())
         if n == 0:
             self._t_min, self._t_max = batch_t0, batch_t1
@@ -493,7 +653,10 @@ class TimelineChart(PlotChart):
         in_order = True
         for chunk in np.split(order, cuts):
             lane = self._lanes[int(lanes[chunk[0]])]
-            in_order &= lane.add_bars(ts[chunk], te[chunk], chunk + n)
+            in_order &= lane.add_bars(
+                ts[chunk], te[chunk], chunk + n, cpu=tasks.cpu_s[rows][chunk],
+                t_submit=tasks.t_submit[rows][chunk], t_arrive=tasks.t_arrive[rows][chunk],
+                cap=tasks.bytes_out[rows][chunk] > 0)
         self._live.extend(x=self._t_max)
         if in_order and n and len(self._lanes) == n_lanes_before:
             self._bars.bars_added(batch_t0, batch_t1)
@@ -616,7 +779,10 @@ class TimelineChart(PlotChart):
             known = j < len(self._gcd_known) and bool(self._gcd_known[j])
             gcds.append(int(self._gcd[j]) if known else None)
         t0, t1 = float(tasks.t_start[task]), float(tasks.t_end[task])
+        figures = {name: float(getattr(tasks, name)[task]) for name in SEGMENT_TIMES}
+        figures.update({name: int(getattr(tasks, name)[task]) for name in SEGMENT_BYTES})
         return {
+            **figures,
             "task_index": task,
             "pair_index_start": start,
             "count": count,
@@ -667,7 +833,7 @@ class TimelineChart(PlotChart):
         axis.setTicks([ticks, []])
         item.getViewBox().setYRange(-0.5, max(n, 1) - 0.5, padding=0.02)
         widest = max((fm.horizontalAdvance(s) for s in labels), default=30)
-        width = min(max(widest, 30) + fm.height() + 18, 240)
+        width = max(min(max(widest, 30) + fm.height() + 18, 240), self._min_axis_width)
         if width != axis.width():
             axis.setWidth(width)
             # Lay the plot out now, not at the next event-loop turn: the
@@ -712,6 +878,51 @@ class TimelineChart(PlotChart):
         )
         self._highlight.show()
         self._show_hover(format_task_tooltip(info), scene_pos)
+
+    def _on_view_resized(self, *_args) -> None:
+        height = self.getPlotItem().getViewBox().height()
+        if height != self._labelled_height and self._lanes:
+            self._labelled_height = height
+            self._update_lane_ticks()
+
+    def _on_mouse_clicked(self, event) -> None:
+        if event.button() != Qt.MouseButton.LeftButton or self._tasks.n == 0:
+            return
+        vb = self.getPlotItem().getViewBox()
+        scene_pos = event.scenePos()
+        if not vb.sceneBoundingRect().contains(scene_pos):
+            return
+        point = vb.mapSceneToView(scene_pos)
+        info = self.bar_at(point.x(), point.y(), tolerance=3 * vb.viewPixelSize()[0])
+        if info is not None:
+            self.taskClicked.emit(info["task_index"])
+
+    def click_task(self, task: int) -> None:
+        """As a click on the bar of ``task`` (for keyboard users and tests)."""
+        if 0 <= task < self._tasks.n:
+            self.taskClicked.emit(task)
+
+    def task_point(self, task: int) -> QPointF:
+        """The data point in the middle of ``task``'s bar."""
+        tasks = self._tasks
+        return QPointF(0.5 * (tasks.t_start[task] + tasks.t_end[task]), float(tasks.lane[task]))
+
+    def segment_rects(self) -> dict[str, np.ndarray]:
+        """What the bars item draws in the current view, per segment kind
+        (``"cpu"``, ``"wait"``, ``"queue"``, ``"cap"``): (k, 4) rects of
+        x, y, width, height in data units."""
+        bars = self._bars
+        view = bars.viewRect()
+        px = bars.pixelWidth()
+        if view is None or not px:
+            x0, x1 = 0.0, max(self._t_max, 1e-9)
+            px = x1 / 1000.0
+        else:
+            x0, x1 = view.left(), view.right()
+        out: dict[str, list[np.ndarray]] = {"cpu": [], "wait": [], "queue": [], "cap": []}
+        for key, rects in bars._rects(x0, x1, px):
+            out["cpu" if key in (0, 1) else key].append(rects)
+        return {k: np.concatenate(v) if v else np.empty((0, 4)) for k, v in out.items()}
 
     def _resized(self) -> None:
         self._update_lane_ticks()

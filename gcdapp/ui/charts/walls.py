@@ -205,14 +205,16 @@ _ABBREVIATIONS = {"serial": "ser", "threads": "thr", "processes": "proc"}
 
 
 def _abbreviated_label(label: str) -> str:
-    """``processes ×2 #3`` → ``proc ×2 #3``."""
-    first, _, rest = label.partition(" ")
-    short = _ABBREVIATIONS.get(first, first[:4])
-    return f"{short} {rest}" if rest else short
+    """``processes ×2 #3`` → ``proc ×2 #3``; ``#3 processes ×2`` → ``#3 proc ×2``."""
+    words = label.split(" ")
+    at = 1 if len(words) > 1 and words[0].startswith("#") else 0
+    words[at] = _ABBREVIATIONS.get(words[at], words[at][:4])
+    return " ".join(words)
 
 
 def _short_label(label: str) -> str:
-    """``processes ×2 #3`` → ``#3``; labels without ``#`` are cut to 8 characters."""
+    """``processes ×2 #3`` (or ``#3 processes ×2``) → ``#3``; labels without ``#`` are
+    cut to 8 characters."""
     if "#" in label:
-        return label[label.rindex("#") :]
+        return label[label.rindex("#"):].split(" ")[0]
     return label if len(label) <= 8 else label[:7] + "…"

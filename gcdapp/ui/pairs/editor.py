@@ -290,7 +290,9 @@ class PairEditor(QWidget):
         hheader.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         hheader.setStretchLastSection(True)
         digit = view.fontMetrics().horizontalAdvance("0")
-        for column, chars in enumerate((12, 12, 10, 9)):
+        # a, b: seven digits; gcd; time ("12.3 ms"); worker ("pid 12345"): at 1280×800
+        # they fit the dock whole, with no horizontal scrolling
+        for column, chars in enumerate((8, 8, 7, 7, 9)):
             view.setColumnWidth(column, digit * chars + 16)
         return view
 

@@ -46,6 +46,7 @@ class RunController(QObject):
         self.status = status
         self._live: dict[int, tuple[str, object, str]] = {}  # run id -> label, colour, fingerprint
         self._job_ids: tuple[int, ...] = ()
+        self._comparing = False  # the job is a Compare modes
         self._job_pairs: np.ndarray | None = None
         self._fingerprint = ""
         self.coordinator = RunCoordinator(self)
@@ -82,10 +83,11 @@ class RunController(QObject):
 
     @Slot()
     def compare_modes(self) -> bool:
-        """Run serial, threads and processes in turn on the same pairs."""
-        return self._start_job(comparison_plan(self.workspace.settings))
+        """Run serial, threads and processes in turn on the same pairs; then
+        their timelines are shown stacked on one time axis."""
+        return self._start_job(comparison_plan(self.workspace.settings), comparing=True)
 
-    def _start_job(self, plan: Plan) -> bool:
+    def _start_job(self, plan: Plan, comparing: bool = False) -> bool:
         if self.running:
             return False
         pairs = self.workspace.pairs.copy()  # the runs' own snapshot
@@ -98,6 +100,7 @@ class RunController(QObject):
         self._job_pairs = pairs
         job = Job(pairs, tuple((self._history.new_id(), spec) for spec in specs), plan.warm_up)
         self._job_ids = job.run_ids
+        self._comparing = comparing
         self._set_running(True)
         self.coordinator.start(job)
         return True
@@ -157,6 +160,20 @@ class RunController(QObject):
         if record is None or self.running:
             return
         self.chart.show_run(run_id, record.result, self.workspace.pairs_of[record.fingerprint])
+
+    @Slot(list)
+    def show_runs(self, run_ids: list) -> None:
+        """Show several finished runs' timelines stacked on one time axis (one
+        id: its timeline alone; not while a run is live)."""
+        if self.running:
+            return
+        records = [r for r in (self._history.get(i) for i in run_ids) if r is not None]
+        if len(records) == 1:
+            self.show_run(records[0].run_id)
+        elif records:
+            pairs_of = self.workspace.pairs_of
+            self.chart.show_comparison(
+                [(r.run_id, r.result, pairs_of[r.fingerprint]) for r in records])
 
     # -- the status bar while idle -------------------------------------------
     def show_idle_status(self) -> None:
@@ -222,6 +239,8 @@ class RunController(QObject):
                 f"{last.result.n_done:,} / {last.result.info.n_pairs:,} pairs"
             )
         job_runs = [r for r in history if r.run_id in self._job_ids]
+        if self._comparing and len(job_runs) > 1:
+            self.show_runs([r.run_id for r in job_runs])
         report = stability_report(job_runs) if all_completed else None
         if report is not None:
             kind, text = report

@@ -129,36 +129,48 @@ class RunsModel(QAbstractTableModel):
 
 
 class RunsTable(QTableView):
-    """Finished runs. Selecting one emits ``runSelected`` with its id."""
+    """Finished runs. Selecting one emits ``runSelected`` with its id;
+    selecting several (Ctrl or Shift) emits ``runsSelected`` with their ids,
+    in table order."""
 
     runSelected = Signal(int)
+    runsSelected = Signal(list)
 
     def __init__(self, workspace: Workspace, parent: QWidget | None = None):
         super().__init__(parent)
         self.setAccessibleName("Runs")
-        self.setToolTip("Finished runs; select one to show its worker timeline.")
+        self.setToolTip("Finished runs; select one to show its worker timeline, or several "
+                        "(Ctrl or Shift) to stack their timelines on one time axis.")
         self.runs_model = RunsModel(workspace, self)
         self.setModel(self.runs_model)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setAlternatingRowColors(True)
         self.verticalHeader().hide()
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
-        self.selectionModel().currentRowChanged.connect(self._row_changed)
+        self.selectionModel().selectionChanged.connect(self._selection_changed)
+        self._emitted: list[int] = []
 
-    def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        if current.isValid():
-            self.runSelected.emit(self.runs_model.record(current.row()).run_id)
-
-    def selected_run_id(self) -> int | None:
-        index = self.currentIndex()
-        return self.runs_model.record(index.row()).run_id if index.isValid() else None
+    def _selection_changed(self, *_args) -> None:
+        ids = self.selected_run_ids()
+        if ids == self._emitted:
+            return
+        self._emitted = ids
+        if len(ids) == 1:
+            self.runSelected.emit(ids[0])
+        elif len(ids) > 1:
+            self.runsSelected.emit(ids)
 
     def selected_run_ids(self) -> list[int]:
-        """The ids of every selected run, in table order."""
+        """The selected runs' ids, in table order."""
         rows = sorted({index.row() for index in self.selectionModel().selectedRows()})
         return [self.runs_model.record(row).run_id for row in rows
                 if row < self.runs_model.rowCount()]
+
+    def selected_run_id(self) -> int | None:
+        """The current run's id (the last one clicked), or None."""
+        index = self.currentIndex()
+        return self.runs_model.record(index.row()).run_id if index.isValid() else None

@@ -556,6 +556,122 @@ def test_without_per_lane_start_up_the_pool_gets_one_block(chart, pairs):
     assert chart.pool_phases() == [] and item.scene() is None
 
 
+# -- segments: on CPU, waiting, queue wait, result transfer -------------------
+
+
+def _measured(batch, **fields):
+    """``batch`` with the per-task figures the engine measures."""
+    import dataclasses
+
+    k = len(batch)
+    defaults = {name: np.full(k, np.nan) for name in (
+        "cpu_s", "t_submit", "t_recv", "t_arrive", "pickle_in_s", "unpickle_in_s",
+        "pickle_out_s", "unpickle_out_s", "merge_s")}
+    defaults.update(bytes_in=np.zeros(k, dtype=np.int64), bytes_out=np.zeros(k, dtype=np.int64))
+    defaults.update({k_: np.asarray(v) for k_, v in fields.items()})
+    return dataclasses.replace(batch, **defaults)
+
+
+def test_each_segment_kind_is_drawn_where_the_figures_say(chart, pairs):
+    lanes = ("pid 1", "pid 2")
+    chart.begin_run(make_info(2000, 4), pairs, "processes ×2", COLOR)
+    # lane 0: two tasks 0.1-0.2 and 0.3-0.4; lane 1: one task 0.15-0.35
+    batch = make_batch([0, 1, 2, 3], [1, 1, 1, 1], [0.1, 0.15, 0.3, 0.5], [0.2, 0.35, 0.4, 0.6],
+                       [0, 1, 0, 1], lanes, pairs)
+    batch = _measured(
+        batch,
+        cpu_s=[0.1, 0.1, 0.04, np.nan],  # task 1 waited half its wall; 2 waited 0.06 s
+        t_submit=[0.05, 0.05, 0.05, 0.05],  # all submitted at once
+        t_arrive=[0.21, 0.36, 0.43, 0.6],
+        bytes_out=[30, 30, 30, 0],  # task 3 ran in process: no transfer
+    )
+    chart.add_batch(batch)
+    chart.end_run()
+    chart.grab()
+    seg = chart.segment_rects()
+    px = chart._bars.pixelWidth()
+
+    def spans(kind):
+        rects = seg[kind]
+        return sorted((round(x, 6), round(x + w, 6), round(y + 0.38, 6))
+                      for x, y, w, _h in rects)
+
+    # on CPU: solid from each start for its CPU time (unknown: the whole wall)
+    assert spans("cpu") == [(0.1, 0.2, 0.0), (0.15, 0.25, 1.0), (0.3, 0.34, 0.0),
+                            (0.5, 0.6, 1.0)]
+    # waiting: the rest of the wall, lighter and hatched
+    assert spans("wait") == [(0.25, 0.35, 1.0), (0.34, 0.4, 0.0)]
+    # queue wait: from submission (or the lane's previous task's end) to start
+    assert spans("queue") == [(0.05, 0.1, 0.0), (0.05, 0.15, 1.0), (0.2, 0.3, 0.0),
+                              (0.35, 0.5, 1.0)]
+    # result transfer: end to arrival, for tasks whose result was sent
+    caps = spans("cap")
+    assert [(a, c) for a, _b, c in caps] == [(0.2, 0.0), (0.35, 1.0), (0.4, 0.0)]
+    widths = sorted(w for _x, _y, w, _h in seg["cap"])
+    np.testing.assert_allclose(widths, sorted(max(w, px) for w in (0.01, 0.01, 0.03)))
+    # painted, in their own brushes
+    keys = {key for key, _r in chart._bars._cache}
+    assert {"wait", "queue", "cap"} <= keys and keys & {0, 1}
+    # hover tells every figure
+    text = chart.tooltip_at(0.3, 1.0)
+    assert "on CPU: 100.000 ms" in text
+    assert "waiting (GIL or starved): 100.000 ms, 50% of its wall" in text
+    assert "queue wait until start: 100.000 ms" in text
+    assert "10.000 ms after the end" in text
+    assert "bytes: 0 B in, 30 B out" in text
+
+
+def test_a_task_with_unknown_cpu_time_is_drawn_solid(chart, pairs):
+    chart.begin_run(make_info(2000, 20), pairs, "p", COLOR)
+    chart.add_batch(make_batch(*regular_tasks(0, 20, 2), ("a", "b"), pairs))  # no figures
+    chart.grab()
+    seg = chart.segment_rects()
+    assert len(seg["cpu"]) == 20
+    assert len(seg["wait"]) == len(seg["queue"]) == len(seg["cap"]) == 0
+    assert "on CPU" not in chart.tooltip_at(0.104, 0.0)
+
+
+def test_zoomed_out_lanes_show_their_share_on_cpu(chart, pairs):
+    n = 20_000  # more bars than pixels: neighbours merge
+    chart.resize(600, 300)
+    start, count, t0, t1, lane = regular_tasks(0, n, 2, slot=1e-4)
+    wall = t1 - t0
+    batch = _measured(make_batch(start, count, t0, t1, lane, ("a", "b")),
+                      cpu_s=np.where(lane == 0, wall, 0.25 * wall))
+    chart.begin_run(make_info(n, n), np.ones((n, 2), dtype=np.int64), "threads ×2", COLOR)
+    chart.add_batch(batch)
+    chart.end_run()
+    chart.grab()
+    seg = chart.segment_rects()
+    lane0 = seg["cpu"][np.round(seg["cpu"][:, 1]) == 0]
+    lane1_cpu = seg["cpu"][np.abs(seg["cpu"][:, 1] - 1) < 0.5]
+    lane1_wait = seg["wait"][np.abs(seg["wait"][:, 1] - 1) < 0.5]
+    assert len(lane0) < 100  # merged
+    np.testing.assert_allclose(lane0[:, 3], 0.76)  # all on CPU: full height solid
+    assert len(seg["wait"][np.abs(seg["wait"][:, 1]) < 0.5]) == 0
+    np.testing.assert_allclose(lane1_cpu[:, 3], 0.25 * 0.76, rtol=1e-6)  # a quarter solid
+    np.testing.assert_allclose(lane1_wait[:, 3], 0.75 * 0.76, rtol=1e-6)
+
+
+def test_clicking_a_bar_emits_its_task(chart, pairs, qtbot):
+    chart.show()
+    qtbot.waitExposed(chart)
+    chart.begin_run(make_info(2000, 20, chunksize=10), pairs, "p", COLOR)
+    chart.add_batch(make_batch(*regular_tasks(0, 20, 2, chunk=10), ("a", "b"), pairs))
+    chart.end_run()
+    chart.grab()
+    point = chart.task_point(7)
+    vb = chart.getPlotItem().getViewBox()
+    pos = chart.mapFromScene(vb.mapViewToScene(point))
+    with qtbot.waitSignal(chart.taskClicked) as blocker:
+        qtbot.mouseClick(chart.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    assert blocker.args == [7]
+    with qtbot.assertNotEmitted(chart.taskClicked):  # a gap
+        gap = chart.mapFromScene(vb.mapViewToScene(QPointF(0.05, 0.0)))
+        qtbot.mouseClick(chart.viewport(), Qt.MouseButton.LeftButton, pos=gap)
+        qtbot.wait(20)
+
+
 @pytest.mark.parametrize("kernel, per_lane", [("bruteforce-native", True),
                                               ("euclid-native", False), ("euclid", True)])
 def test_start_up_says_when_it_held_a_native_kernels_compile(chart, pairs, kernel, per_lane):

@@ -139,3 +139,18 @@ def test_axis_and_palette(chart):
     assert chart.backgroundBrush().color() == QColor("#181818")
     assert chart._find(1).text.color == QColor("#fafafa")
     assert not chart.grab().isNull()
+
+
+def test_labels_numbered_first_shorten_too(chart):
+    # the window labels runs "#3 processes ×2"
+    for i, mode in enumerate(["serial", "threads", "processes"] * 3, start=1):
+        chart.add_run(i, f"#{i} {mode}" + ("" if mode == "serial" else " ×2"), "#4e8fd1", 1.0, None)
+    chart.resize(300, 200)
+    chart.grab()
+    labels = chart.tick_labels()
+    assert labels == [f"#{i}" for i in range(1, 10)]
+    for i in range(4, 10):
+        chart.remove_run(i)
+    chart.resize(340, 200)
+    chart.grab()
+    assert chart.tick_labels() == ["#1 ser", "#2 thr ×2", "#3 proc ×2"]
