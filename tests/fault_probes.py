@@ -71,25 +71,30 @@ class Usage:
             rss=me.memory_info().rss,
         )
 
-    def same_counts(self, other: Usage, python_threads: bool = True) -> bool:
+    def same_counts(self, other: Usage, python_threads: bool = True,
+                    at_most: bool = False) -> bool:
         mine = (self.workers, self.native_threads, self.fds)
         theirs = (other.workers, other.native_threads, other.fds)
+        if at_most and all(m <= t for m, t in zip(mine, theirs)):
+            mine = theirs
         if python_threads:
             mine, theirs = mine + (self.threads,), theirs + (other.threads,)
         return mine == theirs
 
 
 def settled_usage(baseline: Usage, timeout: float = 10.0, pump=None,
-                  python_threads: bool = True) -> Usage:
+                  python_threads: bool = True, at_most: bool = False) -> Usage:
     """The usage once it matches ``baseline``'s counts, or after ``timeout``
     (worker processes and pool threads take a moment to be reaped).
     ``pump`` is called while waiting (a GUI test processes Qt events).
     Without ``python_threads`` the Python threads' names are not compared
     (each QThread run that ran Python code leaves a ``Dummy-N`` entry in
-    :func:`threading.enumerate`; the native thread count still counts it)."""
+    :func:`threading.enumerate`; the native thread count still counts it).
+    With ``at_most``, counts below the baseline's also settle it: Qt's own
+    idle threads (its global thread pool's) may end meanwhile."""
     deadline = time.monotonic() + timeout
     usage = Usage.now()
-    while (not usage.same_counts(baseline, python_threads)
+    while (not usage.same_counts(baseline, python_threads, at_most)
            and time.monotonic() < deadline):
         if pump is not None:
             pump()

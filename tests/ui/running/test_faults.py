@@ -51,7 +51,8 @@ def test_run_and_cancel_at_random_moments_in_the_window_leaks_nothing(qtbot, mak
     for _ in range(GUI_CYCLES):
         _run_and_cancel(qtbot, window, rng.randint(0, 150))
         left_running.append((_gcd_threads(), len(pool_workers())))
-    after = settled_usage(baseline, pump=lambda: qtbot.wait(10), python_threads=False)
+    after = settled_usage(baseline, pump=lambda: qtbot.wait(10), python_threads=False,
+                          at_most=True)
     print("window cycles:", baseline, after)
     assert not window.runner.running and window.run_action.isEnabled()
     records = window.workspace.history.records
@@ -60,8 +61,9 @@ def test_run_and_cancel_at_random_moments_in_the_window_leaks_nothing(qtbot, mak
     assert {record.result.status for record in records} <= {"cancelled", "completed"}
     assert set(left_running) == {(0, 0)}, left_running
     assert after.workers == 0
-    assert after.native_threads == baseline.native_threads
-    assert after.fds == baseline.fds
+    # Nothing of the runs is left; Qt's own idle threads may have ended.
+    assert after.native_threads <= baseline.native_threads
+    assert after.fds <= baseline.fds
     assert after.rss - baseline.rss < RSS_GROWTH_LIMIT, (after.rss - baseline.rss) / 2**20
 
 
