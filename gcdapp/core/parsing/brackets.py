@@ -15,6 +15,8 @@ from __future__ import annotations
 import functools
 import re
 
+import numpy as np
+
 from gcdapp.core.parsing import bulk
 from gcdapp.core.parsing.fields import LONG, fields_to_pair
 from gcdapp.core.parsing.integers import BadInteger, shorten
@@ -31,6 +33,24 @@ _RUN_PAIRS = 4096
 #: Most lines per bulk run of error lines.
 _BULK_LINES = 65536
 _JUNK_LEFT = re.compile(r"[^\n]+")
+#: Text looked at per step by the numpy pass over lines without brackets.
+_PLAIN_BLOCK = 1 << 20
+
+
+def _table(chars: bytes) -> np.ndarray:
+    table = np.zeros(256, dtype=bool)
+    table[list(chars)] = True
+    return table
+
+
+# What ends a run of bracket-free error lines: a bracket, a comment, an
+# assignment, whitespace other than space and tab (and the newline).
+_STOP = _table(b"()[]#=\x0b\x0c\r\x1c\x1d\x1e\x1f")
+_STOP_RE = re.compile(r"[()\[\]#=\x0b\x0c\r\x1c-\x1f]")
+# Separators: neither pairs nor errors.
+_SEPARATOR = _table(b" \t,\n")
+_OPENS = _table(b"([")
+_CLOSES = _table(b")]")
 #: Runs of fewer pairs are converted in Python.
 _SMALL_RUN = 8
 
@@ -176,10 +196,40 @@ class _Reader:
             pos = m.end()
         return max(pos, end)
 
+    def plain_error_lines(self, pos: int) -> int:
+        """Counting mode: whole lines from ``pos`` without brackets, comments
+        or assignments, in numpy: each with a junk character is an error."""
+        text, out = self.text, self.out
+        while True:
+            first = text.find("\n", pos)
+            if first == -1 or _STOP_RE.search(text, pos, first):
+                return pos
+            stop = text.find("\n", pos + _PLAIN_BLOCK)
+            stop = text.rfind("\n", pos, len(text)) if stop == -1 else stop
+            if stop < pos:
+                return pos
+            block = text[pos : stop + 1]
+            if not block.isascii():
+                return pos
+            arr = np.frombuffer(block.encode("ascii"), dtype=np.uint8)
+            newlines = np.flatnonzero(arr == 10)
+            stopped = bulk.per_line(_STOP[arr], newlines) > 0
+            n = int(np.argmax(stopped)) if stopped.any() else len(newlines)
+            if n == 0:
+                return pos
+            junk = bulk.per_line(~_SEPARATOR[arr], newlines)[:n] > 0
+            line = self.line_at(pos)
+            out.count_errors(int(np.count_nonzero(junk)), line + n - 1)
+            pos += int(newlines[n - 1]) + 1
+            self.progress(pos)
+            if n < len(newlines):
+                return pos
+
     def error_lines(self, pos: int) -> int:
         """Counting mode: whole lines of pairs and junk from ``pos``, in bulk."""
         text, out = self.text, self.out
         while not self.too_many:
+            pos = self.plain_error_lines(pos)
             m = self.bulk_lines.match(text, pos)
             if m is None:
                 return pos
@@ -187,20 +237,30 @@ class _Reader:
             line = self.line_at(pos)
             n_lines = chunk.count("\n")
             if "(" in chunk or "[" in chunk:
-                junk = self.rest.sub("", chunk)
                 if "(" in chunk:
                     self.python = True
-                # every bracket here opens a plain pair: junk holds none
-                values = bulk.numbers("".join(self.pairs_only.findall(chunk)))
+                # every bracket here opens or closes a plain pair: junk holds none
+                data = chunk.encode("utf-8", "surrogatepass")
+                arr = np.frombuffer(data, dtype=np.uint8)
+                closes = _CLOSES[arr]
+                depth = np.cumsum(_OPENS[arr], dtype=np.int32)
+                depth -= np.cumsum(closes, dtype=np.int32)
+                outside = (depth == 0) & ~closes
+                inside = np.where(outside, np.uint8(32), arr)
+                values = bulk.numbers_of_bytes(inside.tobytes())
                 out.extend(values, bulk.lines_of(chunk, b"([", line))
                 if out.too_many():
                     self.too_many = True
+                junk = outside & ~_SEPARATOR[arr]
+                newlines = np.flatnonzero(arr == 10)
+                n_junk = int(np.count_nonzero(bulk.per_line(junk, newlines)))
             else:
-                junk = chunk
-            junk = junk.replace(",", "").replace(" ", "").replace("\t", "")
-            out.count_errors(_JUNK_LEFT.subn("", junk)[1], line + n_lines - 1)
+                junk = chunk.replace(",", "").replace(" ", "").replace("\t", "")
+                n_junk = _JUNK_LEFT.subn("", junk)[1]
+            out.count_errors(n_junk, line + n_lines - 1)
             pos = m.end()
             self.progress(pos)
+        return pos
 
     def read(self) -> None:
         text, out, match = self.text, self.out, self.token.match
