@@ -17,7 +17,7 @@ import re
 
 import numpy as np
 
-from gcdapp.core.parsing import bulk
+from gcdapp.core.parsing import bracket_lines, bulk
 from gcdapp.core.parsing.fields import LONG, fields_to_pair
 from gcdapp.core.parsing.integers import BadInteger, shorten
 from gcdapp.core.parsing.result import Collector, Progress
@@ -32,6 +32,9 @@ _CANDIDATE = re.compile(r"#|[(\[](?=[^()\[\]]*[)\]])")
 _RUN_PAIRS = 4096
 #: Most lines per bulk run of error lines.
 _BULK_LINES = 65536
+#: The first numpy block, and the fewest lines of a regex match that lead to numpy.
+_FIRST_BLOCK = 1 << 14
+_FEW_LINES = 64
 _JUNK_LEFT = re.compile(r"[^\n]+")
 #: Text looked at per step by the numpy pass over lines without brackets.
 _PLAIN_BLOCK = 1 << 20
@@ -43,10 +46,6 @@ def _table(chars: bytes) -> np.ndarray:
     return table
 
 
-# What ends a run of bracket-free error lines: a bracket, a comment, an
-# assignment, whitespace other than space and tab (and the newline).
-_STOP = _table(b"()[]#=\x0b\x0c\r\x1c\x1d\x1e\x1f")
-_STOP_RE = re.compile(r"[()\[\]#=\x0b\x0c\r\x1c-\x1f]")
 # Separators: neither pairs nor errors.
 _SEPARATOR = _table(b" \t,\n")
 _OPENS = _table(b"([")
@@ -79,10 +78,10 @@ def _patterns(digits: int) -> tuple[re.Pattern, re.Pattern, re.Pattern]:
     w1 = r"[ \t]*+"
     body1 = rf"{w1}{num}{w1},{w1}{num}{w1}(?:,{w1})?+"
     fast1 = rf"(?:\({body1}\)|\[{body1}\])"
-    lines = re.compile(
-        rf"(?:(?:{fast1}|[ \t,]++|[^\s,()\[\]#=]++)*+\n){{1,{_BULK_LINES}}}"
-    )
-    return token, rest, small, lines, re.compile(fast1)
+    line = rf"(?:(?:{fast1}|[ \t,]++|[^\s,()\[\]#=]++)*+\n)"
+    lines = re.compile(rf"{line}{{1,{_BULK_LINES}}}")
+    few = re.compile(rf"{line}{{1,{_FEW_LINES}}}")
+    return token, rest, small, lines, few
 
 
 class _Reader:
@@ -95,7 +94,8 @@ class _Reader:
         self.too_many = False
         self._line = first_line
         self._line_pos = 0
-        self.token, self.rest, self.small, self.bulk_lines, self.pairs_only = _patterns(min(max_digits, bulk.INT64_DIGITS))
+        self.digits = min(max_digits, bulk.INT64_DIGITS)
+        self.token, self.rest, self.small, self.bulk_lines, self.few_lines = _patterns(self.digits)
         self._cand_from = len(text) + 1
         self._cand_at = None
 
@@ -196,15 +196,13 @@ class _Reader:
             pos = m.end()
         return max(pos, end)
 
-    def plain_error_lines(self, pos: int) -> int:
-        """Counting mode: whole lines from ``pos`` without brackets, comments
-        or assignments, in numpy: each with a junk character is an error."""
+    def numpy_error_lines(self, pos: int) -> int:
+        """Counting mode, in numpy: blocks of whole lines from ``pos`` (a
+        line start), growing while every line of a block is accepted."""
         text, out = self.text, self.out
-        while True:
-            first = text.find("\n", pos)
-            if first == -1 or _STOP_RE.search(text, pos, first):
-                return pos
-            stop = text.find("\n", pos + _PLAIN_BLOCK)
+        size = _FIRST_BLOCK
+        while not self.too_many:
+            stop = text.find("\n", pos + size)
             stop = text.rfind("\n", pos, len(text)) if stop == -1 else stop
             if stop < pos:
                 return pos
@@ -212,27 +210,43 @@ class _Reader:
             if not block.isascii():
                 return pos
             arr = np.frombuffer(block.encode("ascii"), dtype=np.uint8)
-            newlines = np.flatnonzero(arr == 10)
-            stopped = bulk.per_line(_STOP[arr], newlines) > 0
-            n = int(np.argmax(stopped)) if stopped.any() else len(newlines)
+            n, values, n_junk = bracket_lines.valid_lines(arr, self.digits)
             if n == 0:
                 return pos
-            junk = bulk.per_line(~_SEPARATOR[arr], newlines)[:n] > 0
             line = self.line_at(pos)
-            out.count_errors(int(np.count_nonzero(junk)), line + n - 1)
-            pos += int(newlines[n - 1]) + 1
+            end = pos + block.index("\n", 0) + 1 if n == 1 else None
+            if end is None:
+                newlines = np.flatnonzero(arr == 10)
+                end = pos + int(newlines[n - 1]) + 1
+            part = text[pos:end]
+            if len(values):
+                if "(" in part:
+                    self.python = True
+                out.extend(values, bulk.lines_of(part, b"([", line))
+                if out.too_many():
+                    self.too_many = True
+            out.count_errors(n_junk, line + n - 1)
+            pos = end
             self.progress(pos)
-            if n < len(newlines):
+            if end < stop + 1:
                 return pos
+            size = min(2 * size, _PLAIN_BLOCK)
+        return pos
 
     def error_lines(self, pos: int) -> int:
         """Counting mode: whole lines of pairs and junk from ``pos``, in bulk."""
         text, out = self.text, self.out
         while not self.too_many:
-            pos = self.plain_error_lines(pos)
-            m = self.bulk_lines.match(text, pos)
+            m = self.few_lines.match(text, pos)
             if m is None:
                 return pos
+            if m.group().count("\n") >= _FEW_LINES:
+                # a long run of such lines: go on in numpy from its start
+                after = self.numpy_error_lines(pos)
+                if after > pos:
+                    pos = after
+                    continue
+                m = self.bulk_lines.match(text, pos)
             chunk = m.group()
             line = self.line_at(pos)
             n_lines = chunk.count("\n")
