@@ -296,7 +296,12 @@ class _Reader:
                 out.error(self.line_at(pos), shown, f"unexpected {shown!r}")
                 end = self.skip_rest_of_line(end)
                 if out.errors_full and end < n:
-                    end = self.error_lines(end + 1)
+                    # only from a line start: the error's line is done, and
+                    # a pair run read past it ends after a newline or mid-line
+                    if text[end] == "\n":
+                        end = self.error_lines(end + 1)
+                    elif text[end - 1] == "\n":
+                        end = self.error_lines(end)
             else:  # assign or comment
                 self.python = True
             if self.too_many:
