@@ -90,11 +90,13 @@ def valid_lines(arr: np.ndarray, digits: int) -> tuple[int, np.ndarray, int]:
     starts, ends = starts[inside], ends[inside]
     bad_pos.append(starts[ends - starts + 1 > digits])
     groups = len(o_at)
-    g = np.searchsorted(o_at, starts, side="right") - 1
+    gid = np.cumsum(delta == 1, dtype=np.int32)
+    gid -= 1  # the group of a position inside one
+    g = gid[starts]
     runs = np.bincount(g, minlength=groups)
     comma_at = np.flatnonzero(arr == 44)
     comma_at = comma_at[group_or_open[comma_at]]
-    n_commas = np.bincount(np.searchsorted(o_at, comma_at, side="right") - 1, minlength=groups)
+    n_commas = np.bincount(gid[comma_at], minlength=groups)
     ok = (runs == 2) & (n_commas >= 1) & (n_commas <= 2)
     if ok.any():
         # One comma before the second number, none before the first.

@@ -202,8 +202,8 @@ class _Reader:
         text, out = self.text, self.out
         size = _FIRST_BLOCK
         while not self.too_many:
-            stop = text.find("\n", pos + size)
-            stop = text.rfind("\n", pos, len(text)) if stop == -1 else stop
+            # whole lines within ``size`` characters (a longer line: the regex)
+            stop = text.rfind("\n", pos, pos + size)
             if stop < pos:
                 return pos
             block = text[pos : stop + 1]

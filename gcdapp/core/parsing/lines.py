@@ -89,7 +89,7 @@ def countable_lines(chunk: str) -> tuple[np.ndarray, np.ndarray]:
         starts, ends = starts[:-1], ends[:-1]
 
     def per_line(flags: np.ndarray) -> np.ndarray:
-        c = np.concatenate(([0], np.cumsum(flags, dtype=np.int64)))
+        c = np.concatenate(([0], np.cumsum(flags, dtype=np.int32)))
         return c[ends] - c[starts]
 
     tok = _TOKEN_CHARS[arr]
@@ -184,7 +184,9 @@ class _Reader:
         surely errors; 0 when unknown."""
         if self._counted_chunk is not chunk:
             self._counted_chunk = chunk
-            self._counted = countable_lines(chunk) if chunk.isascii() else None
+            # (not for a chunk stretched by one very long line: memory)
+            usable = len(chunk) <= 2 * CHUNK and chunk.isascii()
+            self._counted = countable_lines(chunk) if usable else None
         if self._counted is None:
             return 0
         starts, nxt = self._counted
