@@ -22,7 +22,6 @@ def _table(chars: bytes) -> np.ndarray:
 
 # Never in such a line: a comment, an assignment, whitespace other than space and tab.
 _STOP = _table(b"#=\x0b\x0c\r\x1c\x1d\x1e\x1f")
-_DIGITS = _table(b"0123456789")
 _SIGNS = _table(b"+-")
 _SEPARATOR = _table(b" \t,\n")
 
@@ -35,9 +34,6 @@ def _first_bad_line(bad_pos: list[np.ndarray], newlines: np.ndarray) -> int:
     return int(np.searchsorted(newlines, min(firsts)))
 
 
-_DELTA = np.zeros(256, dtype=np.int8)
-_DELTA[[40, 91]] = 1
-_DELTA[[41, 93]] = -1
 # Characters of a group's content, or its opening bracket.
 _GROUP_CHARS = _table(b"0123456789+- \t,([")
 
@@ -48,21 +44,24 @@ def valid_lines(arr: np.ndarray, digits: int) -> tuple[int, np.ndarray, int]:
     (flat) and how many of them hold junk."""
     newlines = np.flatnonzero(arr == 10)
     bad_pos = [np.flatnonzero(_STOP[arr])]
-    delta = _DELTA[arr]
-    o_at = np.flatnonzero(delta == 1)
-    if not len(o_at) and not delta.any():
+    # (comparisons, not table look-ups: no temporary index array)
+    opens = (arr == 40) | (arr == 91)
+    closes = (arr == 41) | (arr == 93)
+    o_at = np.flatnonzero(opens)
+    if not len(o_at) and not closes.any():
         n = _first_bad_line(bad_pos, newlines)
         if n == 0:
             return 0, np.empty(0, dtype=np.int64), 0
         end = int(newlines[n - 1]) + 1
         junk = bulk.per_line(~_SEPARATOR[arr[:end]], newlines[:n])
         return n, np.empty(0, dtype=np.int64), int(np.count_nonzero(junk))
+    delta = opens.view(np.int8) - closes.view(np.int8)
     depth = np.cumsum(delta, dtype=np.int32)
     bad_pos.append(np.flatnonzero(depth.view(np.uint32) > 1))
     bad_pos.append(newlines[depth[newlines] != 0])
     group_or_open = depth == 1  # inside a group or its opening bracket
     bad_pos.append(np.flatnonzero(group_or_open & ~_GROUP_CHARS[arr]))
-    c_at = np.flatnonzero(delta == -1)
+    c_at = np.flatnonzero(closes)
     k = min(len(o_at), len(c_at))
     mismatch = (arr[o_at[:k]] == 40) != (arr[c_at[:k]] == 41)
     bad_pos.append(o_at[:k][mismatch])
@@ -70,8 +69,8 @@ def valid_lines(arr: np.ndarray, digits: int) -> tuple[int, np.ndarray, int]:
         bad_pos.append(o_at[k:])
     # Signs: right before a digit, after neither a digit nor a sign (the
     # sign checks hold for inside positions; outside, signs are junk).
-    digit = _DIGITS[arr]
-    sign_at = np.flatnonzero(_SIGNS[arr])
+    digit = np.subtract(arr, 48, dtype=np.uint8) < 10
+    sign_at = np.flatnonzero((arr == 43) | (arr == 45))
     sign_at = sign_at[group_or_open[sign_at]]
     nxt = np.minimum(sign_at + 1, len(arr) - 1)
     prev = sign_at - 1
@@ -90,7 +89,7 @@ def valid_lines(arr: np.ndarray, digits: int) -> tuple[int, np.ndarray, int]:
     starts, ends = starts[inside], ends[inside]
     bad_pos.append(starts[ends - starts + 1 > digits])
     groups = len(o_at)
-    gid = np.cumsum(delta == 1, dtype=np.int32)
+    gid = np.cumsum(opens, dtype=np.int32)
     gid -= 1  # the group of a position inside one
     g = gid[starts]
     runs = np.bincount(g, minlength=groups)
@@ -120,7 +119,7 @@ def valid_lines(arr: np.ndarray, digits: int) -> tuple[int, np.ndarray, int]:
     end = int(newlines[n - 1]) + 1
     part = arr[:end]
     outside = depth[:end] == 0
-    outside &= delta[:end] != -1
+    outside &= ~closes[:end]
     values = bulk.numbers_of_bytes(np.where(outside, np.uint8(32), part).tobytes())
     junk = bulk.per_line(outside & ~_SEPARATOR[part], newlines[:n])
     return n, values, int(np.count_nonzero(junk))

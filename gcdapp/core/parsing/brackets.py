@@ -36,8 +36,8 @@ _BULK_LINES = 65536
 _FIRST_BLOCK = 1 << 14
 _FEW_LINES = 64
 _JUNK_LEFT = re.compile(r"[^\n]+")
-#: Text looked at per step by the numpy pass over lines without brackets.
-_PLAIN_BLOCK = 1 << 20
+#: Most text per numpy step of the counting mode (bounds its temporary memory).
+_PLAIN_BLOCK = 1 << 17
 
 
 def _table(chars: bytes) -> np.ndarray:
