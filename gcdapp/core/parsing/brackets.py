@@ -15,7 +15,9 @@ from __future__ import annotations
 import functools
 import re
 
-from gcdapp.core.parsing import bulk
+import numpy as np
+
+from gcdapp.core.parsing import bracket_lines, bulk
 from gcdapp.core.parsing.fields import LONG, fields_to_pair
 from gcdapp.core.parsing.integers import BadInteger, shorten
 from gcdapp.core.parsing.result import Collector, Progress
@@ -30,7 +32,24 @@ _CANDIDATE = re.compile(r"#|[(\[](?=[^()\[\]]*[)\]])")
 _RUN_PAIRS = 4096
 #: Most lines per bulk run of error lines.
 _BULK_LINES = 65536
+#: The first numpy block, and the fewest lines of a regex match that lead to numpy.
+_FIRST_BLOCK = 1 << 14
+_FEW_LINES = 64
 _JUNK_LEFT = re.compile(r"[^\n]+")
+#: Most text per numpy step of the counting mode (bounds its temporary memory).
+_PLAIN_BLOCK = 1 << 17
+
+
+def _table(chars: bytes) -> np.ndarray:
+    table = np.zeros(256, dtype=bool)
+    table[list(chars)] = True
+    return table
+
+
+# Separators: neither pairs nor errors.
+_SEPARATOR = _table(b" \t,\n")
+_OPENS = _table(b"([")
+_CLOSES = _table(b")]")
 #: Runs of fewer pairs are converted in Python.
 _SMALL_RUN = 8
 
@@ -59,10 +78,10 @@ def _patterns(digits: int) -> tuple[re.Pattern, re.Pattern, re.Pattern]:
     w1 = r"[ \t]*+"
     body1 = rf"{w1}{num}{w1},{w1}{num}{w1}(?:,{w1})?+"
     fast1 = rf"(?:\({body1}\)|\[{body1}\])"
-    lines = re.compile(
-        rf"(?:(?:{fast1}|[ \t,]++|[^\s,()\[\]#=]++)*+\n){{1,{_BULK_LINES}}}"
-    )
-    return token, rest, small, lines, re.compile(fast1)
+    line = rf"(?:(?:{fast1}|[ \t,]++|[^\s,()\[\]#=]++)*+\n)"
+    lines = re.compile(rf"{line}{{1,{_BULK_LINES}}}")
+    few = re.compile(rf"{line}{{1,{_FEW_LINES}}}")
+    return token, rest, small, lines, few
 
 
 class _Reader:
@@ -75,7 +94,8 @@ class _Reader:
         self.too_many = False
         self._line = first_line
         self._line_pos = 0
-        self.token, self.rest, self.small, self.bulk_lines, self.pairs_only = _patterns(min(max_digits, bulk.INT64_DIGITS))
+        self.digits = min(max_digits, bulk.INT64_DIGITS)
+        self.token, self.rest, self.small, self.bulk_lines, self.few_lines = _patterns(self.digits)
         self._cand_from = len(text) + 1
         self._cand_at = None
 
@@ -176,31 +196,85 @@ class _Reader:
             pos = m.end()
         return max(pos, end)
 
+    def numpy_error_lines(self, pos: int) -> int:
+        """Counting mode, in numpy: blocks of whole lines from ``pos`` (a
+        line start), growing while every line of a block is accepted."""
+        text, out = self.text, self.out
+        size = _FIRST_BLOCK
+        while not self.too_many:
+            # whole lines within ``size`` characters (a longer line: the regex)
+            stop = text.rfind("\n", pos, pos + size)
+            if stop < pos:
+                return pos
+            block = text[pos : stop + 1]
+            if not block.isascii():
+                return pos
+            arr = np.frombuffer(block.encode("ascii"), dtype=np.uint8)
+            n, values, n_junk = bracket_lines.valid_lines(arr, self.digits)
+            if n == 0:
+                return pos
+            line = self.line_at(pos)
+            end = pos + block.index("\n", 0) + 1 if n == 1 else None
+            if end is None:
+                newlines = np.flatnonzero(arr == 10)
+                end = pos + int(newlines[n - 1]) + 1
+            part = text[pos:end]
+            if len(values):
+                if "(" in part:
+                    self.python = True
+                out.extend(values, bulk.lines_of(part, b"([", line))
+                if out.too_many():
+                    self.too_many = True
+            out.count_errors(n_junk, line + n - 1)
+            pos = end
+            self.progress(pos)
+            if end < stop + 1:
+                return pos
+            size = min(2 * size, _PLAIN_BLOCK)
+        return pos
+
     def error_lines(self, pos: int) -> int:
         """Counting mode: whole lines of pairs and junk from ``pos``, in bulk."""
         text, out = self.text, self.out
         while not self.too_many:
-            m = self.bulk_lines.match(text, pos)
+            m = self.few_lines.match(text, pos)
             if m is None:
                 return pos
+            if m.group().count("\n") >= _FEW_LINES:
+                # a long run of such lines: go on in numpy from its start
+                after = self.numpy_error_lines(pos)
+                if after > pos:
+                    pos = after
+                    continue
+                m = self.bulk_lines.match(text, pos)
             chunk = m.group()
             line = self.line_at(pos)
             n_lines = chunk.count("\n")
             if "(" in chunk or "[" in chunk:
-                junk = self.rest.sub("", chunk)
                 if "(" in chunk:
                     self.python = True
-                # every bracket here opens a plain pair: junk holds none
-                values = bulk.numbers("".join(self.pairs_only.findall(chunk)))
+                # every bracket here opens or closes a plain pair: junk holds none
+                data = chunk.encode("utf-8", "surrogatepass")
+                arr = np.frombuffer(data, dtype=np.uint8)
+                closes = _CLOSES[arr]
+                depth = np.cumsum(_OPENS[arr], dtype=np.int32)
+                depth -= np.cumsum(closes, dtype=np.int32)
+                outside = (depth == 0) & ~closes
+                inside = np.where(outside, np.uint8(32), arr)
+                values = bulk.numbers_of_bytes(inside.tobytes())
                 out.extend(values, bulk.lines_of(chunk, b"([", line))
                 if out.too_many():
                     self.too_many = True
+                junk = outside & ~_SEPARATOR[arr]
+                newlines = np.flatnonzero(arr == 10)
+                n_junk = int(np.count_nonzero(bulk.per_line(junk, newlines)))
             else:
-                junk = chunk
-            junk = junk.replace(",", "").replace(" ", "").replace("\t", "")
-            out.count_errors(_JUNK_LEFT.subn("", junk)[1], line + n_lines - 1)
+                junk = chunk.replace(",", "").replace(" ", "").replace("\t", "")
+                n_junk = _JUNK_LEFT.subn("", junk)[1]
+            out.count_errors(n_junk, line + n_lines - 1)
             pos = m.end()
             self.progress(pos)
+        return pos
 
     def read(self) -> None:
         text, out, match = self.text, self.out, self.token.match
@@ -222,7 +296,12 @@ class _Reader:
                 out.error(self.line_at(pos), shown, f"unexpected {shown!r}")
                 end = self.skip_rest_of_line(end)
                 if out.errors_full and end < n:
-                    end = self.error_lines(end + 1)
+                    # only from a line start: the error's line is done, and
+                    # a pair run read past it ends after a newline or mid-line
+                    if text[end] == "\n":
+                        end = self.error_lines(end + 1)
+                    elif text[end - 1] == "\n":
+                        end = self.error_lines(end)
             else:  # assign or comment
                 self.python = True
             if self.too_many:

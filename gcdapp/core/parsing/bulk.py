@@ -21,6 +21,21 @@ def numbers(text: str) -> np.ndarray:
     return np.fromstring(data, dtype=np.int64, sep=" ")
 
 
+def numbers_of_bytes(data: bytes) -> np.ndarray:
+    """:func:`numbers` for ASCII bytes."""
+    data = data.translate(_TABLE, _DROP)
+    if not data.strip():
+        return np.empty(0, dtype=np.int64)
+    return np.fromstring(data, dtype=np.int64, sep=" ")
+
+
+def per_line(flags: np.ndarray, newlines: np.ndarray) -> np.ndarray:
+    """How many ``flags`` each line holds, for a text whose every line ends
+    with one of the ``newlines`` (their positions)."""
+    c = np.cumsum(flags, dtype=np.int64 if len(flags) >= 1 << 31 else np.int32)
+    return np.diff(np.concatenate(([0], c[newlines])))
+
+
 def lines_of(text: str, opens: bytes, first_line: int) -> np.ndarray:
     """The line of every (ASCII) character of ``opens`` in ``text``."""
     arr = np.frombuffer(text.encode("utf-8", "surrogatepass"), dtype=np.uint8)

@@ -47,12 +47,75 @@ def _run_pattern(digits: int) -> re.Pattern:
     return re.compile(rf"(?:{good}|{blank})*+")
 
 
+_WIDE_NUM = r"[+-]?+[0-9]++(?:_[0-9]++)*+"
+_WIDE_FIELD = rf'(?:"{_WIDE_NUM}"|{_WIDE_NUM})'
+# Runs of pair lines the slow path reads the same way: quoted fields, ``_``
+# groups, integers over int64 (no tab next to a ``,``/``;``, where the csv
+# split differs). Their digit counts are checked after the match.
+_WIDE_RUN = re.compile(
+    rf"(?:[ \t]*+{_WIDE_FIELD}(?:[ ]*+[,;][ ]*+|[ \t]++){_WIDE_FIELD}[ \t]*+"
+    rf"(?:#[^\n]*+)?(?:\n|\Z)|[ \t]*+(?:#[^\n]*+)?\n)*+"
+)
+_BIG = re.compile(r"(?<![0-9])[0-9]{%d}" % (bulk.INT64_DIGITS + 1))
+_SIGNED = re.compile(r"[+-]?[0-9]+")
+#: The wide runs' integers are converted by int() up to this many digits.
+WIDE_DIGITS = 300
+
+
+def _table(chars: bytes) -> np.ndarray:
+    table = np.zeros(256, dtype=bool)
+    table[list(chars)] = True
+    return table
+
+
+# Characters of lines that can only be pairs or errors without a tab,
+# quote or comment; and the characters of one integer token.
+_PLAIN_CHARS = _table(b"0123456789+-_ ,;\n")
+_TOKEN_CHARS = _table(b"0123456789+-_")
+
+
+def countable_lines(chunk: str) -> tuple[np.ndarray, np.ndarray]:
+    """For an ASCII ``chunk``: the start of every line, and for each line
+    the index of the next line (itself included) that is not surely an
+    error: a surely bad line holds only digits, signs, ``_``, spaces, ``,``
+    and ``;``, is not blank, and has not exactly two integer tokens (a
+    pair line has exactly two, so such a line is an error)."""
+    arr = np.frombuffer(chunk.encode("ascii"), dtype=np.uint8)
+    size = len(arr)
+    nl = np.flatnonzero(arr == 10)
+    starts = np.concatenate(([0], nl + 1))
+    ends = np.concatenate((nl, [size]))
+    if starts[-1] == size:
+        starts, ends = starts[:-1], ends[:-1]
+
+    def per_line(flags: np.ndarray) -> np.ndarray:
+        c = np.concatenate(([0], np.cumsum(flags, dtype=np.int32)))
+        return c[ends] - c[starts]
+
+    tok = _TOKEN_CHARS[arr]
+    token_starts = tok.copy()
+    token_starts[1:] &= ~tok[:-1]
+    bad = (
+        (per_line(~_PLAIN_CHARS[arr]) == 0)
+        & (per_line((arr != 32) & (arr != 10)) > 0)
+        & (per_line(token_starts) != 2)
+    )
+    n = len(starts)
+    nxt = np.where(bad, n, np.arange(n))
+    nxt = np.minimum.accumulate(nxt[::-1])[::-1]
+    return starts, nxt
+
+
 class _Reader:
     def __init__(self, out: Collector, max_digits: int):
         self.out = out
         self.max_digits = max_digits
         self.fmt = "lines"
         self.run = _run_pattern(min(max_digits, bulk.INT64_DIGITS)).match
+        self.wide = _WIDE_RUN.match
+        self.too_long = re.compile(r"(?<![0-9])[0-9]{%d}" % (min(max_digits, WIDE_DIGITS) + 1)).search
+        self._counted_chunk = None
+        self._counted = None
 
     def slow_line(self, raw: str, line: int) -> None:
         content = raw.partition("#")[0].strip()
@@ -87,6 +150,51 @@ class _Reader:
         assert len(values) == 2 * len(lines)
         self.out.extend(values, lines)
 
+    def wide_run(self, raw: str, line: int) -> None:
+        """Pair lines with quotes, ``_`` groups or integers over int64."""
+        text = _COMMENT.sub("", raw) if "#" in raw else raw
+        quoted = '"' in text
+        if quoted:
+            text = text.replace('"', "")
+        if "_" in text:
+            text = text.replace("_", "")
+        if self.too_long(text):  # an integer over the limits: line by line
+            for i, row in enumerate(raw.split("\n")):
+                self.slow_line(row, line + i)
+            return
+        if quoted:
+            self.fmt = "csv"
+        n_lines = text.count("\n") + (not text.endswith("\n"))
+        if _BIG.search(text):
+            values = list(map(int, _SIGNED.findall(text)))
+            lines = bulk.digit_lines(text, line)
+            assert len(values) == 2 * len(lines)
+            self.out.extend_ints(values, lines)
+            return
+        values = bulk.numbers(text)
+        if len(values) == 2 * n_lines:
+            lines = np.arange(line, line + n_lines, dtype=np.int64)
+        else:
+            lines = bulk.digit_lines(text, line)
+        assert len(values) == 2 * len(lines)
+        self.out.extend(values, lines)
+
+    def count_bad_lines(self, chunk: str, pos: int) -> int:
+        """Counting mode: how many lines from ``pos`` (a line start) are
+        surely errors; 0 when unknown."""
+        if self._counted_chunk is not chunk:
+            self._counted_chunk = chunk
+            # (not for a chunk stretched by one very long line: memory)
+            usable = len(chunk) <= 2 * CHUNK and chunk.isascii()
+            self._counted = countable_lines(chunk) if usable else None
+        if self._counted is None:
+            return 0
+        starts, nxt = self._counted
+        i = int(np.searchsorted(starts, pos))
+        if i >= len(starts) or starts[i] != pos:
+            return 0
+        return int(nxt[i]) - i
+
     def bad_run(self, text: str, line: int) -> None:
         out = self.out
         if '"' in text and _QUOTED.search(text):
@@ -109,6 +217,13 @@ class _Reader:
             end = self.run(chunk, pos).end()
             if end > pos:
                 self.bulk_run(chunk[pos:end], line)
+            elif (end := self.wide(chunk, pos).end()) > pos:
+                self.wide_run(chunk[pos:end], line)
+            elif out.errors_full and (k := self.count_bad_lines(chunk, pos)):
+                out.count_errors(k, line + k - 1)
+                starts = self._counted[0]
+                i = int(np.searchsorted(starts, pos)) + k
+                end = int(starts[i]) if i < len(starts) else size
             else:
                 m = _BAD_RUN.match(chunk, pos) or _COUNT_RUN.match(chunk, pos)
                 if m is not None:

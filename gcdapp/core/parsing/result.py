@@ -119,6 +119,17 @@ class Collector:
             self.values.extend(values.tolist())
         self.lines.frombytes(np.ascontiguousarray(lines, dtype=np.int64).tobytes())
 
+    def extend_ints(self, values: list[int], lines: np.ndarray) -> None:
+        """Add pairs of Python ints in bulk, as :meth:`add` would one by one."""
+        if not values:
+            return
+        if isinstance(self.values, array) and not (
+            fits_int64(min(values)) and fits_int64(max(values))
+        ):
+            self.values = list(self.values)
+        self.values.extend(values)
+        self.lines.frombytes(np.ascontiguousarray(lines, dtype=np.int64).tobytes())
+
     def error(self, line: int, value: str, reason: str) -> None:
         """Record a bad line; only the first problem of each line counts."""
         if line == self._last_error_line:
