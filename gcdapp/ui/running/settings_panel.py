@@ -165,10 +165,13 @@ class ModePanel(QWidget):
         return setting.auto if setting.has_auto and value < setting.low else value
 
     def _write(self, setting: Setting, value: Any) -> None:
-        """Show ``value`` (an unknown choice or None is ignored; a count is
-        clamped to the control's range)."""
+        """Show ``value`` (an unknown choice is ignored; None, "the backend's
+        default", shows that default; a count is clamped to the control's
+        range)."""
         control = self.controls[setting.name]
         if isinstance(control, QComboBox):
+            if value is None and setting.optional:
+                value = self._backend_default(setting)
             index = control.findData(value)
             if index >= 0:
                 control.setCurrentIndex(index)
@@ -181,6 +184,18 @@ class ModePanel(QWidget):
             control.setValue(control.minimum())
         elif isinstance(value, int) and not isinstance(value, bool):
             control.setValue(max(control.minimum(), min(control.maximum(), value)))
+
+    def _backend_default(self, setting: Setting) -> Any:
+        """The default the chosen mode's backend (or else the first backend
+        that uses ``setting``) picks for it."""
+        chosen = self.mode.currentData() if hasattr(self, "mode") else None
+        names = [chosen] if chosen in backends.names() else []
+        names += [n for n in backends.names() if n != chosen]
+        for name in names:
+            caps = backends.get(name).capabilities
+            if setting.used_by(caps):
+                return setting.default_for(caps)
+        return None
 
     # -- reading and writing the choices ---------------------------------
     def settings(self) -> RunSettings:

@@ -69,3 +69,18 @@ def test_listing_and_choosing_a_native_kernel_does_not_import_numba():
                           timeout=120, env=env, cwd=ROOT)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip().splitlines()[-1] == "False"
+
+
+def test_the_start_method_shown_at_first_is_the_backends_safe_default(qtbot):
+    from gcdapp.core import backends
+    from gcdapp.ui.running.settings_panel import ModePanel
+
+    panel = ModePanel()
+    qtbot.addWidget(panel)
+    default = backends.get("processes").capabilities.default_start_method
+    assert default != "fork"  # never an implicit fork: Qt's threads run
+    assert panel.start_method.currentData() == default
+    assert panel.spec().start_method == default
+    for mode in ("serial", "threads", "processes"):  # switching modes keeps it
+        panel.mode.setCurrentIndex(panel.mode.findData(mode))
+    assert panel.start_method.currentData() == default
