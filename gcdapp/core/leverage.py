@@ -48,12 +48,12 @@ import math
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 
 from gcdapp.core import backends
 from gcdapp.core.anatomy import breakdown
+from gcdapp.core.progress import Progress
 from gcdapp.core.engine import Run, RunSetupError
 from gcdapp.core.events import RunObserver, RunResult, RunSpec
 from gcdapp.core.generate import generate_pairs
@@ -111,19 +111,8 @@ def calibrate(kernel: str, digits: int, seed: int = 0) -> float:
             pool = generate_pairs(count, digits, seed).tolist()
 
 
-@dataclass(frozen=True)
-class LeverageProgress:
-    """How far a map is: cells done of all, and the time left, estimated from
-    the measured cells so far (None before the first)."""
-
-    done: int
-    total: int
-    elapsed_s: float
-    eta_s: float | None
-
-    @property
-    def fraction(self) -> float:
-        return self.done / self.total if self.total else 1.0
+#: How far a map is (one step: one cell).
+LeverageProgress = Progress
 
 
 class LeverageObserver:

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from gcdapp.core import backends
+from gcdapp.core.progress import Progress
 from gcdapp.core.engine import Run, RunSetupError, check_run
 from gcdapp.core.events import RunObserver, RunSpec
 from gcdapp.core.pairs import as_pairs
@@ -65,19 +66,8 @@ class SweepStep:
         return f"{what} warm-up" if self.warm_up else f"{what}, round {self.round + 1}"
 
 
-@dataclass(frozen=True)
-class SweepProgress:
-    """How far a sweep is: runs done of all, and the time left, estimated from
-    the runs done so far (per worker count; None before the first)."""
-
-    done: int
-    total: int
-    elapsed_s: float
-    eta_s: float | None
-
-    @property
-    def fraction(self) -> float:
-        return self.done / self.total if self.total else 1.0
+#: How far it is (one step: one run).
+SweepProgress = Progress
 
 
 class SweepObserver:
