@@ -310,6 +310,14 @@ def _speed(record: RunRecord, history: RunHistory, cores: int,
     else:
         text += (f" Sharing {duration(bound.total_s)} of work over {bound.workers} "
                  f"workers sets the bound.")
+    if speedup > 1.05 * bound.speedup:
+        text += " That is more than the serial run's own task times allow: "
+        base = history.baseline(record)
+        waited = breakdown(base.result).wait_share if base is not None else float("nan")
+        if _known(waited) and waited >= 0.05:
+            text += (f"its tasks waited {percent(waited)} of their time (the machine was busy, "
+                     "or the window's drawing shared the GIL with it), ")
+        text += "so the serial reference was slowed and this speedup overstates the gain."
     wall = result.wall_s
     if info.mode == "processes" and wall > 0:
         text += f" Start-up took {duration(result.startup_s)} ({percent(result.startup_s / wall)})"

@@ -295,3 +295,22 @@ def test_threads_held_by_the_gil_are_not_recommended_even_when_they_measured_fas
     text = comparison_findings([serial, threads, processes], history, cores=2)[-1].text
     assert text.startswith("Recommendation: Processes ×2 for these pairs, 1.67× serial: ")
     assert "Threads ×2 measured 2.00× serial but waited for the GIL" in text
+
+
+def test_a_speedup_above_its_bound_says_the_serial_reference_was_slowed():
+    from gcdapp.core.findings import run_findings
+    from gcdapp.core.history import RunHistory, RunRecord
+
+    pairs = as_pairs(SEED_NUMBERS)
+    serial = run_pairs(pairs, RunSpec(mode="serial", kernel="euclid"))
+    threads = run_pairs(pairs, RunSpec(mode="threads", kernel="euclid", workers=2))
+    # The serial run as if the machine had slowed it down: its wall and its
+    # tasks twenty times as long as measured, every extra moment spent waiting.
+    serial.wall_s *= 20
+    serial.tasks.t_end[:] = serial.tasks.t_start + 20 * (serial.tasks.t_end - serial.tasks.t_start)
+    history = RunHistory()
+    history.add(RunRecord(1, "#1 serial", "fp", serial))
+    history.add(RunRecord(2, "#2 threads ×2", "fp", threads))
+    texts = " ".join(f.text for f in run_findings(history.records[1], history))
+    assert "overstates the gain" in texts
+    assert "waited" in texts  # the reference's own wait is named
