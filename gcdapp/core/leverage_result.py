@@ -162,10 +162,7 @@ def describe(result: LeverageResult) -> str:
 # -- JSON ------------------------------------------------------------------------------
 
 def _summary(s: Summary | None) -> dict | None:
-    if s is None:
-        return None
-    return {"values": list(s.values), "median": s.median, "mean": s.mean, "stdev": s.stdev,
-            "min": s.min, "max": s.max}
+    return None if s is None else s.as_json()
 
 
 def cell_json(c: LeverageCell) -> dict:

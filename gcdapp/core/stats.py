@@ -70,6 +70,11 @@ class Summary:
     def unstable(self) -> bool:
         return bool(self.instability())
 
+    def as_json(self) -> dict:
+        """The raw values and their statistics, for a JSON report."""
+        return {"values": list(self.values), "median": self.median, "mean": self.mean,
+                "stdev": self.stdev, "min": self.min, "max": self.max}
+
 
 def _seconds(seconds: float) -> str:
     return f"{seconds * 1000:.1f} ms" if seconds < 1 else f"{seconds:.3f} s"

@@ -228,10 +228,7 @@ def describe(result: SweepResult) -> str:
 # -- JSON ------------------------------------------------------------------------------
 
 def _summary(s: Summary | None) -> dict | None:
-    if s is None:
-        return None
-    return {"values": list(s.values), "median": s.median, "mean": s.mean, "stdev": s.stdev,
-            "min": s.min, "max": s.max}
+    return None if s is None else s.as_json()
 
 
 def sweep_json(result: SweepResult) -> dict:
