@@ -49,9 +49,11 @@ def test_one_timeline_per_run_stacked_on_one_time_axis(chart, qtbot):
     assert ys == sorted(ys) and len(set(ys)) == 3
     # one shared x range, covering the longest run's wall time
     longest = max(result.wall_s for _i, result, _p in runs)
+    # (linked views agree to the last few bits of a float)
     qtbot.waitUntil(lambda: all(
-        t.getPlotItem().getViewBox().viewRange()[0] == timelines[0].getPlotItem()
-        .getViewBox().viewRange()[0] for t in timelines))
+        t.getPlotItem().getViewBox().viewRange()[0] == pytest.approx(
+            timelines[0].getPlotItem().getViewBox().viewRange()[0], rel=1e-9, abs=1e-12)
+        for t in timelines))
     lo, hi = view.x_range()
     assert lo <= 0.0 and hi >= longest
     assert hi < 1.5 * longest  # the longest run fills the width
