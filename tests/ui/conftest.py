@@ -74,3 +74,16 @@ def _collect_garbage_on_the_gui_thread(qapp):
 
     gc.collect()  # here, on the GUI thread, outside any Qt call
     gc.enable()
+
+
+@pytest.fixture
+def window(qtbot):
+    """A shown main window, closed after the test."""
+    from gcdapp.ui import MainWindow
+
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    yield w
+    w.close()

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import QWidget
 from gcdapp.core import kernels
 from gcdapp.core.generate import generate_pairs
 from gcdapp.core.presets import SEED_NUMBERS, SEED_RESULTS
-from gcdapp.ui import MainWindow
 from gcdapp.ui.pairs.table_model import COL_GCD, COL_WORKER
 from tests.conftest import wait_no_pool_processes
 from tests.core import faulty_kernels
@@ -26,16 +25,6 @@ SEED_BLOCK = (
     "]\n"
 )
 RUN_TIMEOUT = 120_000
-
-
-@pytest.fixture
-def window(qtbot):
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    yield w
-    w.close()
 
 
 def set_mode(window, mode, kernel="bruteforce", workers=2, chunk=0):

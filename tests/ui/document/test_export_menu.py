@@ -19,7 +19,6 @@ from gcdapp.core.export import (
 )
 from gcdapp.core.generate import generate_pairs
 from gcdapp.core.presets import SEED_NUMBERS, SEED_RESULTS
-from gcdapp.ui import MainWindow
 from gcdapp.ui.document import export_menu as export_menu_module
 from gcdapp.ui.document.export_menu import ExportMenu, install_export_menu
 
@@ -39,16 +38,6 @@ MENU_TEXTS = [
     "Wall times as PNG…",
     "Wall times as SVG…",
 ]
-
-
-@pytest.fixture
-def window(qtbot):
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    yield w
-    w.close()
 
 
 class Dialog:

@@ -22,6 +22,7 @@ from gcdapp.core.presets import SEED_NUMBERS
 from gcdapp.ui.pairs.generate_dialog import GenerateDialog
 from gcdapp.ui.pairs.editor import PairEditor
 from gcdapp.ui.pairs.table_model import COL_A, COL_B, COL_GCD, COL_WORKER
+from tests.core.test_parsing_fuzz import RUN_SERIAL  # the seed's whole run_serial.py
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
@@ -545,29 +546,6 @@ def test_rows_scrolled_into_view_after_a_batch_show_its_results(editor, qtbot):
     assert _ink_in_cell(editor, 7000, COL_GCD) == 0
     assert _ink_in_cell(editor, 7000, COL_A) > 0
 
-
-#: The seed's whole run_serial.py, as a reader would copy it from the book.
-RUN_SERIAL = """import my_module
-import time
-
-NUMBERS = [
-    (1963309, 2265973), (2030677, 3814172),
-    (1551645, 2229620), (2039045, 2020802),
-    (1823712, 1924928), (2293129, 1020491),
-    (1281238, 2273782), (3823812, 4237281),
-    (3812741, 4729139), (1292391, 2123811),
-]
-
-def main():
-    start = time.time()
-    results = list(map(my_module.gcd, NUMBERS))
-    end = time.time()
-    delta = end - start
-    print(f'took {delta:.3f} s')
-
-if __name__ == '__main__':
-    main()
-"""
 
 
 def test_a_whole_script_pastes_its_pairs_and_says_what_it_read(editor, qtbot):

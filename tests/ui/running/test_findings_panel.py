@@ -13,7 +13,6 @@ from gcdapp.core.history import RunRecord
 from gcdapp.core.pairs import as_pairs, pairs_fingerprint
 from gcdapp.core.presets import SEED_NUMBERS
 from gcdapp.core.workspace import Workspace
-from gcdapp.ui import MainWindow
 from gcdapp.ui.running.findings_panel import PLACEHOLDER, FindingsPanel
 from gcdapp.ui.running.runs_table import RunsTable
 
@@ -80,16 +79,6 @@ def test_selecting_runs_shows_one_runs_findings_or_their_comparison(views):
     assert "2 different pair lists or kernels" in panel.toPlainText()
     workspace.clear_runs()
     assert panel.toPlainText() == PLACEHOLDER and panel.run_ids == ()
-
-
-@pytest.fixture
-def window(qtbot):
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    yield w
-    w.close()
 
 
 def test_the_window_explains_a_comparison_once_compare_modes_ends(qtbot, window):
