@@ -320,7 +320,9 @@ def segment_brushes(color) -> dict:
     """The brushes of each segment kind, in the run's colour ``color``: per
     key of :meth:`_TaskBarsItem._rects`, the brushes painted in turn."""
     base = QColor(color)
-    alt = base.lighter(135) if base.lightnessF() < 0.6 else base.darker(125)
+    # Neighbouring CPU segments alternate with a darker shade, never a lighter
+    # one: a lighter grey would read as the faint "queue wait" fill.
+    alt = base.darker(130)
     light = QColor.fromHslF(base.hslHueF(), base.hslSaturationF() * 0.8,
                             min(1.0, base.lightnessF() + (1.0 - base.lightnessF()) * 0.55))
     faint = QColor(base)

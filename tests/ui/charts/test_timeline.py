@@ -10,7 +10,8 @@ from PySide6.QtCore import QEvent, QObject, QPointF, QRect, Qt
 from PySide6.QtGui import QColor, QPalette
 
 from gcdapp.core.events import RunInfo, RunResult, TaskBatch
-from gcdapp.ui.charts.timeline import TimelineChart
+from gcdapp.ui.charts.palette import PROCESSES, QUALITATIVE, SERIAL, THREADS
+from gcdapp.ui.charts.timeline import TimelineChart, segment_brushes
 
 COLOR = QColor("#4e8fd1")
 
@@ -684,3 +685,19 @@ def test_start_up_says_when_it_held_a_native_kernels_compile(chart, pairs, kerne
     tip = chart.tooltip_at(0.05, 0.0)
     assert ("start-up" in tip) and (
         ("compiling the native kernel" in tip) == kernel.endswith("-native")), tip
+
+
+@pytest.mark.parametrize("color", [SERIAL, THREADS, PROCESSES, *QUALITATIVE])
+def test_the_alternate_cpu_shade_never_looks_like_queue_wait(qapp, color):
+    # Queue wait is a faint fill of the run's colour; on a light background it
+    # is lighter than the bar itself. The alternate CPU shade must sit on the
+    # other side of the bar's colour, so the two never read alike.
+    brushes = segment_brushes(color)
+    base = brushes[0][0].color()
+    alt = brushes[1][0].color()
+    queue = brushes["queue"][0].color()
+    white = QColor("white")
+    a = queue.alphaF()
+    on_white = QColor.fromRgbF(*(a * c + (1 - a) * w for c, w in zip(
+        queue.getRgbF()[:3], white.getRgbF()[:3])))
+    assert alt.lightnessF() < base.lightnessF() < on_white.lightnessF()
