@@ -358,7 +358,7 @@ class DaskBackend(Backend):
         executor._shutdown = True  # submits nothing more
         try:
             # Running tasks stop at their next look; pending ones are dropped.
-            client.run(stop_run, self._token, wait=False)
+            client.run(stop_run, self._token)
             if futures:
                 client.cancel(futures, force=True)
         except Exception:  # the cluster went away: nothing left to stop
