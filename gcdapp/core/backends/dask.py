@@ -26,6 +26,7 @@ import importlib.util
 import logging
 import os
 import socket
+import sys
 import threading
 import uuid
 from time import perf_counter, perf_counter_ns
@@ -257,7 +258,10 @@ class DaskBackend(Backend):
 
     def probe_capabilities(self):
         reason = None
-        if importlib.util.find_spec("distributed") is None:
+        if getattr(sys, "frozen", False):
+            reason = ("Dask is not included in the frozen build; install gcdapp with pip "
+                      "for the dask mode")
+        elif importlib.util.find_spec("distributed") is None:
             reason = "needs the distributed package (pip install distributed)"
         return Capabilities(out_of_process=True, isolated=True, cluster=True,
                             unavailable_reason=reason)
