@@ -193,6 +193,23 @@ def test_tls_files_that_do_not_exist_are_named(tmp_path):
     assert f"tls: no certificate file {ca!r}" in result.error
 
 
+def test_the_cli_runs_and_sweeps_dask_on_the_local_cluster(seed_run, capsys):
+    import json
+
+    from gcdapp.cli.main import main
+
+    assert main(["run", "--preset", "seed", "--mode", "dask", "--workers", "2",
+                 "--kernel", "euclid", "--json", "-"]) == 0
+    record = json.loads(capsys.readouterr().out)
+    assert record["results"] == list(SEED_RESULTS)
+    assert record["cluster"] == {**seed_run.info.cluster.to_json(), "start_s": 0.0}
+    assert main(["sweep", "--preset", "seed", "--mode", "dask", "--workers", "2",
+                 "--kernel", "euclid", "--json", "-"]) == 0
+    sweep = json.loads(capsys.readouterr().out)
+    assert sweep["mode"] == "dask" and sweep["status"] == "completed", sweep["error"]
+    assert [p["workers"] for p in sweep["points"]] == [2]
+
+
 def test_the_dashboard_listens_on_loopback_only_and_is_linked(seed_run):
     # Last: a cluster with the dashboard replaces the shared one.
     result = run_pairs([(12, 18)], RunSpec(mode="dask", workers=2, kernel="euclid",
