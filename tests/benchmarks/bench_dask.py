@@ -7,7 +7,8 @@
    medians of R rounds, the cluster's start (once, before the rounds)
    reported apart (target: dask ≤ 1.3× the processes wall time);
 2. the seed pairs (brute force): dask ×2 against serial, interleaved;
-3. the GUI's longest event-loop stall during a 1,000,000-pair dask run
+3. cancel: from ``Run.cancel`` until the run has returned (target ≤ 1 s);
+4. the GUI's longest event-loop stall during a 1,000,000-pair dask run
    (a 10 ms QTimer probe, as in bench_gui.py; target ≤ 50 ms).
 """
 
@@ -18,6 +19,7 @@ import os
 import platform
 import statistics
 import sys
+import threading
 import time
 
 
@@ -27,7 +29,7 @@ def _median(values: list[float]) -> float:
 
 def walls(rounds: int) -> None:
     from gcdapp.core.backends import dask as dask_backend
-    from gcdapp.core.engine import run_pairs
+    from gcdapp.core.engine import Run, run_pairs
     from gcdapp.core.events import RunSpec
     from gcdapp.core.generate import generate_pairs
     from gcdapp.core.presets import SEED_NUMBERS
@@ -65,6 +67,18 @@ def walls(rounds: int) -> None:
     ds, ss = _median(seed["dask"]), _median(seed["serial"])
     print(f"seed pairs (brute force), {rounds} interleaved rounds: dask ×2 median {ds:.3f} s, "
           f"serial median {ss:.3f} s: speedup {ss / ds:.2f}×")
+    cancels = []
+    for i in range(rounds):
+        run = Run(pairs, RunSpec(mode="dask", workers=2, kernel="bruteforce", chunksize=100))
+        thread = threading.Thread(target=run.execute)
+        thread.start()
+        time.sleep(0.5 + 0.1 * i)
+        t0 = time.perf_counter()
+        run.cancel()
+        thread.join()
+        cancels.append(time.perf_counter() - t0)
+    print(f"cancel mid-run (brute force, {rounds} cancels): median {_median(cancels) * 1e3:.0f} ms, "
+          f"max {max(cancels) * 1e3:.0f} ms  (target ≤ 1 s)")
     dask_backend.close_clusters()
 
 

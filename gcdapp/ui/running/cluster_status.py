@@ -20,6 +20,8 @@ def cluster_text(cluster: ClusterInfo) -> str:
     kind = "local cluster" if cluster.local else "scheduler"
     text = (f"Dask {kind} {html.escape(cluster.scheduler)} · "
             f"{len(cluster.workers)} worker{'s' if len(cluster.workers) != 1 else ''}")
+    if cluster.start_s:
+        text += f" · started in {cluster.start_s:.1f} s (apart from the run)"
     if cluster.clock_corrected:
         text += " · times clock-corrected"
     if cluster.dashboard:

@@ -210,6 +210,27 @@ def test_the_cli_runs_and_sweeps_dask_on_the_local_cluster(seed_run, capsys):
     assert [p["workers"] for p in sweep["points"]] == [2]
 
 
+def test_the_findings_explain_a_local_cluster_on_these_cores(seed_run):
+    from gcdapp.core.findings import run_findings
+    from gcdapp.core.history import RunHistory, RunRecord
+    from gcdapp.core.pairs import as_pairs, pairs_fingerprint
+
+    fingerprint = pairs_fingerprint(as_pairs(SEED_NUMBERS))
+    history = RunHistory()
+    serial = run_pairs(SEED_NUMBERS, RunSpec(mode="serial"))
+    history.add(RunRecord(history.new_id(), "serial", fingerprint, serial))
+    record = RunRecord(history.new_id(), "dask", fingerprint, seed_run)
+    history.add(record)
+    on_two = [f.text for f in run_findings(record, history, cores=2) if f.kind == "cluster"]
+    assert on_two == [
+        "Dask ×2 on 2 usable cores: the scheduler and the client (both in this process) "
+        "compete with the 2 workers for those cores, so every task also waits for them and "
+        "the run stays well below 2× serial; a cluster pays off on more cores or other "
+        "machines."]
+    # With cores to spare, nothing to explain.
+    assert not [f for f in run_findings(record, history, cores=8) if f.kind == "cluster"]
+
+
 def test_the_dashboard_listens_on_loopback_only_and_is_linked(seed_run):
     # Last: a cluster with the dashboard replaces the shared one.
     result = run_pairs([(12, 18)], RunSpec(mode="dask", workers=2, kernel="euclid",
