@@ -90,6 +90,9 @@ class Setting:
     added_later: bool = False
     #: what an empty text control shows (text settings)
     placeholder: str = ""
+    #: the panel hides it, not only disables it, while the chosen mode does
+    #: not use it (settings of one backend, which would crowd the others)
+    hide_unused: bool = False
 
     @property
     def title(self) -> str:
@@ -317,7 +320,7 @@ SETTINGS: tuple[Setting, ...] = (
         "The Dask scheduler to run on: tcp://host:8786, tls://host:8786 or a scheduler "
         "file; empty: a local cluster on this machine, listening on 127.0.0.1 only.",
         uses=_takes_cluster, metavar="ADDRESS", added_later=True,
-        placeholder="local cluster (127.0.0.1); or tcp://host:8786",
+        placeholder="local cluster (127.0.0.1); or tcp://host:8786", hide_unused=True,
         unused="{mode} mode runs on this machine, not on a Dask scheduler.",
     ),
     Setting(
@@ -330,7 +333,7 @@ SETTINGS: tuple[Setting, ...] = (
         "TLS certificate files for a tls:// Dask scheduler, as ca-file,cert-file[,key-file] "
         "(Dask's Security); empty: no TLS.",
         uses=_takes_cluster, metavar="CA,CERT[,KEY]", added_later=True,
-        placeholder="no TLS; or ca.pem,cert.pem[,key.pem]",
+        placeholder="no TLS; or ca.pem,cert.pem[,key.pem]", hide_unused=True,
         unused="{mode} mode takes no TLS files.",
     ),
     Setting(

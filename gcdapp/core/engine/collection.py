@@ -200,7 +200,9 @@ class Collector:
             if isinstance(values, array):
                 self.results[begin : begin + k] = np.frombuffer(values, dtype=np.int64)
             elif isinstance(values, np.ndarray) and values.dtype == np.int64:
-                self.results[begin : begin + k] = values  # (Dask ships arrays)
+                # (Dask ships arrays; huge-int runs keep Python ints)
+                self.results[begin : begin + k] = (
+                    values if self.results.dtype != object else values.tolist())
             else:
                 if self.results.dtype != object:
                     self.results = self.results.astype(object)

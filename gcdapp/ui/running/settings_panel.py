@@ -87,7 +87,7 @@ class ModePanel(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.controls: dict[str, QWidget] = {}
-        form = QFormLayout()
+        form = self._form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         flags = QHBoxLayout()  # the flags share one row: the panel stays short
         for s in SETTINGS:
@@ -153,6 +153,8 @@ class ModePanel(QWidget):
             control = self.controls[s.name]
             used = s.used_by(caps)
             control.setEnabled(not running and used)
+            if s.hide_unused and s.kind != "flag":
+                self._form.setRowVisible(control, used)
             control.setToolTip(_tooltip(s) if used else s.unused_text(backend.title))
             if used and s.uses is not None and s.kind == "choice":
                 # A choice that depends on the backend: pick the backend's own

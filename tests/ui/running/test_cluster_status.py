@@ -30,7 +30,11 @@ def test_a_dask_run_shows_its_cluster_and_closing_the_window_mid_run_leaves_no_p
     from gcdapp.core.backends import dask as dask_backend
 
     panel = window.panel
+    panel.mode.setCurrentIndex(panel.mode.findData("processes"))
+    # The cluster's own settings show only for dask (they would crowd the others).
+    assert not panel.scheduler.isVisibleTo(window) and not panel.dashboard.isEnabled()
     panel.mode.setCurrentIndex(panel.mode.findData("dask"))
+    assert panel.scheduler.isVisibleTo(window) and panel.tls.isVisibleTo(window)
     panel.kernel.setCurrentIndex(panel.kernel.findData("bruteforce"))
     panel.workers.setValue(2)
     panel.chunksize.setValue(1)
