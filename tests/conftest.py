@@ -48,8 +48,24 @@ def _is_mp_helper(proc: psutil.Process) -> bool:
     return any(marker in cmdline for marker in _HELPER_MARKERS)
 
 
+#: Processes a module's fixture keeps for several tests (a shared Dask
+#: cluster): neither they nor their descendants count as left behind until
+#: the fixture lets them go (and checks that they are gone).
+SHARED_PIDS: set[int] = set()
+
+
+def _is_shared(proc: psutil.Process) -> bool:
+    if not SHARED_PIDS:
+        return False
+    try:
+        return proc.pid in SHARED_PIDS or any(p.pid in SHARED_PIDS for p in proc.parents())
+    except psutil.Error:
+        return True  # already gone
+
+
 def pool_processes() -> list[psutil.Process]:
-    """Descendants of this process other than multiprocessing's helpers."""
+    """Descendants of this process other than multiprocessing's helpers
+    (and the processes of a shared fixture, :data:`SHARED_PIDS`)."""
     out = []
     for child in psutil.Process().children(recursive=True):
         try:
@@ -57,7 +73,7 @@ def pool_processes() -> list[psutil.Process]:
                 continue
         except psutil.NoSuchProcess:
             continue
-        if not _is_mp_helper(child):
+        if not _is_mp_helper(child) and not _is_shared(child):
             out.append(child)
     return out
 

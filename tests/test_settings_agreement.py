@@ -8,7 +8,7 @@ import json
 
 import pytest
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QCheckBox, QComboBox, QSpinBox
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QSpinBox
 
 from gcdapp.cli.main import build_parser
 from gcdapp.core.pairs import as_pairs
@@ -20,6 +20,7 @@ from gcdapp.ui.running.settings_panel import ModePanel
 COUNTS = [s for s in SETTINGS if s.kind == "count"]
 CHOICES = [s for s in SETTINGS if s.kind == "choice"]
 FLAGS = [s for s in SETTINGS if s.kind == "flag"]
+TEXTS = [s for s in SETTINGS if s.kind == "text"]
 
 
 def _cli(*flags: str):
@@ -47,6 +48,9 @@ def test_the_panel_has_one_control_per_setting_with_its_label_and_limits(panel):
         elif s.kind == "flag":
             assert isinstance(control, QCheckBox)
             assert control.isChecked() == s.default
+        elif s.kind == "text":
+            assert isinstance(control, QLineEdit)
+            assert control.text() == s.default
         else:
             assert isinstance(control, QComboBox)
             shown = [control.itemData(i) for i in range(control.count())]
@@ -128,6 +132,34 @@ def test_every_layer_takes_both_values_of_a_flag(s, panel, tmp_path):
     doc = json.loads(data)
     doc["settings"][s.name] = "yes"
     with pytest.raises(SessionError, match=f"settings.{s.name} should be true or false"):
+        decode_session(json.dumps(doc).encode())
+    del doc["settings"][s.name]  # a file written before the setting existed
+    assert decode_session(json.dumps(doc).encode()).settings.get(s.name) == s.default
+
+
+@pytest.mark.parametrize("s", TEXTS, ids=lambda s: s.name)
+def test_every_layer_keeps_a_text_setting(s, panel, tmp_path):
+    value = "tcp://127.0.0.1:8786" if s.name == "scheduler" else "some text, with a comma"
+    assert getattr(_cli(s.flag, value), s.name) == value
+    assert getattr(_cli(), s.name) == s.default
+    prefs = AppSettings(QSettings(str(tmp_path / "p.conf"), QSettings.Format.IniFormat))
+    for v in (value, ""):
+        settings = RunSettings().with_values(**{s.name: v})
+        panel.set_settings(settings)
+        assert panel.settings().get(s.name) == v
+        data = encode_session(Session(pairs=as_pairs([(1, 2)]), settings=settings))
+        assert decode_session(data).settings.get(s.name) == v
+        prefs.save_run_choices(settings)
+        assert prefs.run_choices().get(s.name) == v
+    # The window trims what was typed around it.
+    panel.controls[s.name].setText(f"  {value} ")
+    assert panel.settings().get(s.name) == value
+    doc = json.loads(data)
+    doc["settings"][s.name] = 8786
+    with pytest.raises(SessionError, match=f"settings.{s.name} should be a string"):
+        decode_session(json.dumps(doc).encode())
+    doc["settings"][s.name] = "two\nlines"
+    with pytest.raises(SessionError, match=f"settings.{s.name} should be one line"):
         decode_session(json.dumps(doc).encode())
     del doc["settings"][s.name]  # a file written before the setting existed
     assert decode_session(json.dumps(doc).encode()).settings.get(s.name) == s.default

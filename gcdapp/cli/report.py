@@ -52,6 +52,11 @@ def mode_record(results: list[RunResult]) -> dict:
                   for u in lane_usage(median_repeat(results))],
         "python": platform.python_version(),
         "gcdapp": __version__,
+        # dask: the cluster (its start-up, apart from the runs, is the first
+        # run's start_s); null for the other modes
+        "cluster": info.cluster.to_json() if info.cluster else None,
+        # what the backend reported that did not end a run (a lost worker)
+        "notes": [note for r in results for note in r.notes],
     }
 
 
@@ -120,3 +125,23 @@ def format_table(records: list[dict]) -> str:
         )
 
     return "\n".join([line(headers), line(["─" * w for w in widths]), *map(line, rows)])
+
+
+def format_cluster(record: dict) -> list[str]:
+    """Lines about a mode's cluster (dask): where, its workers, its start-up
+    (apart from the runs) and the dashboard's link; and the backend's notes."""
+    lines = []
+    cluster = record.get("cluster")
+    if cluster:
+        kind = "local cluster" if cluster["local"] else "scheduler"
+        started = (f"; started in {cluster['start_s']:.2f} s (not in the runs' times)"
+                   if cluster["start_s"] else "; already running")
+        lines.append(f"{record['mode']}: {kind} {cluster['scheduler']}, "
+                     f"{len(cluster['workers'])} workers ({', '.join(cluster['workers'])})"
+                     f"{started}")
+        if cluster.get("dashboard"):
+            lines.append(f"{record['mode']}: dashboard {cluster['dashboard']}")
+        if cluster.get("clock_corrected"):
+            lines.append(f"{record['mode']}: task times corrected by each worker's clock offset")
+    lines += [f"{record['mode']}: {note}" for note in record.get("notes", [])]
+    return lines

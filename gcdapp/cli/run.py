@@ -10,7 +10,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from gcdapp.cli.main import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_OK, EXIT_RUN_FAILED
-from gcdapp.cli.report import format_findings, format_table, format_warnings, mode_record
+from gcdapp.cli.report import (
+    format_cluster, format_findings, format_table, format_warnings, mode_record,
+)
 from gcdapp.cli.settings_flags import plan_from_args
 from gcdapp.core.atomic import atomic_write_text
 from gcdapp.core import backends
@@ -188,6 +190,9 @@ def run_command(args) -> int:
     if args.json != "-":
         print(f"{source}: {len(pairs):,} pairs, kernel {args.kernel}")
         print(format_table(records))
+        for record in records:
+            for line in format_cluster(record):
+                print(line)
         for warning in format_warnings(records):
             print(warning)
         for line in format_findings(findings):

@@ -49,6 +49,8 @@ def _help(setting: Setting) -> str:
     text = setting.tooltip.rstrip(".")
     if setting.kind == "flag":
         return f"{text} (default {'on' if setting.default else 'off'})"
+    if setting.kind == "text":
+        return f"{text} (default {setting.to_text(setting.default) or 'none'})"
     if setting.kind == "choice":
         text += f"; one of {', '.join(o.value for o in setting.all_options())}"
         if setting.cli_many:

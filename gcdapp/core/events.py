@@ -16,10 +16,30 @@ import numpy as np
 from gcdapp.core.run_spec import RunSpec
 
 __all__ = [
-    "NullObserver", "RunInfo", "RunObserver", "RunResult", "RunSpec", "Status", "TaskBatch",
+    "ClusterInfo", "NullObserver", "RunInfo", "RunObserver", "RunResult", "RunSpec", "Status", "TaskBatch",
 ]
 
 Status = Literal["completed", "cancelled", "failed"]
+
+
+@dataclass(frozen=True)
+class ClusterInfo:
+    """The cluster a run ran on (Dask): where its scheduler is, its workers,
+    and what starting it cost, apart from the run's own wall time."""
+
+    scheduler: str  # its address
+    workers: tuple[str, ...]  # the workers' addresses
+    local: bool  # a local cluster gcdapp started on this machine
+    dashboard: str | None = None  # the dashboard's link, when it serves one
+    start_s: float = 0.0  # starting it for this run; 0: it was already up
+    #: task times were corrected by per-worker clock offsets (workers on
+    #: other hosts)
+    clock_corrected: bool = False
+
+    def to_json(self) -> dict:
+        return {"scheduler": self.scheduler, "workers": list(self.workers),
+                "local": self.local, "dashboard": self.dashboard,
+                "start_s": self.start_s, "clock_corrected": self.clock_corrected}
 
 
 @dataclass(frozen=True)
@@ -33,6 +53,8 @@ class RunInfo:
     start_method: str | None
     n_pairs: int
     n_tasks: int
+    #: the cluster it runs on (dask mode), None for every other backend
+    cluster: ClusterInfo | None = None
 
 
 #: The per-task anatomy arrays of :class:`TaskBatch` (float64 seconds) ...
@@ -134,6 +156,9 @@ class RunResult:
     #: its initializer (step 4 of a process task); 0 in-process (nothing to
     #: import), NaN where unknown.
     lane_import_s: tuple[float, ...] = ()
+    #: What happened that did not end the run, in words for the user (a Dask
+    #: worker lost and its tasks re-run).
+    notes: tuple[str, ...] = ()
 
     @property
     def compute_s(self) -> float:

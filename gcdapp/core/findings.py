@@ -281,6 +281,7 @@ def _explain(record: RunRecord, history: RunHistory, cores: int) -> list[Finding
         out += _waiting(record, history, measured, cores)
     if info.mode == "processes":
         out += _startup(record, history)
+    out += _cluster(record, cores)
     if info.mode == "processes" or measured.bytes_moved > 0:
         out += _leverage(record, measured)
     return out
@@ -327,6 +328,19 @@ def _speed(record: RunRecord, history: RunHistory, cores: int,
                      f"({percent(measured.moving_s / busy)} of the tasks' time)")
         text += "."
     return Finding("parallel", text)
+
+
+def _cluster(record: RunRecord, cores: int) -> list[Finding]:
+    """A local Dask cluster whose workers fill the cores: its scheduler and
+    this process's client run on the same cores and take turns with them."""
+    cluster, info = record.result.info.cluster, record.result.info
+    if cluster is None or not cluster.local or info.workers < cores:
+        return []
+    return [Finding("cluster", (
+        f"Dask ×{info.workers} on {cores} usable cores: the scheduler and the client "
+        f"(both in this process) compete with the {info.workers} workers for those cores, "
+        "so every task also waits for them and the run stays well below "
+        f"{info.workers}× serial; a cluster pays off on more cores or other machines."))]
 
 
 def _waiting(record: RunRecord, history: RunHistory, measured: _Measured,

@@ -16,9 +16,10 @@ uses it.
 
 Values: a *choice* is a string (or None for "the backend's default"); a
 *count* is an int within ``[low, high]``, or the setting's ``auto`` value
-(``None`` or ``"auto"``) when it has one. Text forms (command line,
-QSettings) are ``"auto"`` or decimal digits; JSON forms (sessions) are the
-value itself.
+(``None`` or ``"auto"``) when it has one; a *flag* is a bool; a *text* is a
+free string (empty: the setting's "none", such as "a local cluster").
+Text forms (command line, QSettings) are ``"auto"`` or decimal digits, or
+the text itself; JSON forms (sessions) are the value itself.
 """
 
 from __future__ import annotations
@@ -57,7 +58,7 @@ class Setting:
     """One run setting. See the module docstring."""
 
     name: str
-    kind: Literal["choice", "count", "flag"]
+    kind: Literal["choice", "count", "flag", "text"]
     default: Any
     label: str  # with a mnemonic: "&Workers"
     tooltip: str
@@ -87,6 +88,11 @@ class Setting:
     cli_many: bool = False
     #: files from before it existed lack it: missing means the default
     added_later: bool = False
+    #: what an empty text control shows (text settings)
+    placeholder: str = ""
+    #: the panel hides it, not only disables it, while the chosen mode does
+    #: not use it (settings of one backend, which would crowd the others)
+    hide_unused: bool = False
 
     @property
     def title(self) -> str:
@@ -126,6 +132,12 @@ class Setting:
         if self.kind == "flag":
             return None if type(value) is bool else (
                 f"{self.title.lower()} must be true or false, got {value!r}")
+        if self.kind == "text":
+            if type(value) is not str:
+                return f"{self.title.lower()} must be text, got {value!r}"
+            if "\n" in value or "\r" in value:
+                return f"{self.title.lower()} must be one line, got {value!r}"
+            return None
         if self.kind == "choice":
             if value is None and self.optional:
                 return None
@@ -151,6 +163,8 @@ class Setting:
     def to_text(self, value: Any) -> str:
         if self.kind == "flag":
             return "true" if value else "false"
+        if self.kind == "text":
+            return str(value)
         if value is None or (self.has_auto and value == self.auto):
             return AUTO if self.has_auto else ""
         return str(value)
@@ -163,6 +177,8 @@ class Setting:
             if word in _TRUE or word in _FALSE:
                 return word in _TRUE
             raise ValueError(f"{text!r} is not true or false")
+        if self.kind == "text":
+            return self.check(text)
         if self.kind == "choice":
             return None if not text and self.optional else self.check(text)
         if self.has_auto and text.lower() == AUTO:
@@ -183,6 +199,13 @@ class Setting:
         if self.kind == "flag":
             if type(value) is not bool:
                 raise ValueError(f"should be true or false, not {kind_of(value)}")
+            return value
+        if self.kind == "text":
+            if type(value) is not str:
+                raise ValueError(f"should be a string, not {kind_of(value)}")
+            reason = self.problem(value)
+            if reason is not None:
+                raise ValueError(f"should be one line of text, not {value!r}")
             return value
         if self.kind == "choice":
             if value is None and self.optional:
@@ -260,6 +283,10 @@ def _takes_start_method(capabilities) -> bool:
     return capabilities.takes_start_method
 
 
+def _takes_cluster(capabilities) -> bool:
+    return getattr(capabilities, "cluster", False)
+
+
 SETTINGS: tuple[Setting, ...] = (
     Setting(
         "mode", "choice", "processes", "&Mode", "How the pairs are computed.",
@@ -287,6 +314,27 @@ SETTINGS: tuple[Setting, ...] = (
         "How worker processes start; empty: the backend's safe default.",
         options=_start_method_options, optional=True, uses=_takes_start_method,
         backend_default=lambda caps: caps.default_start_method, metavar="METHOD",
+    ),
+    Setting(
+        "scheduler", "text", "", "S&cheduler",
+        "The Dask scheduler to run on: tcp://host:8786, tls://host:8786 or a scheduler "
+        "file; empty: a local cluster on this machine, listening on 127.0.0.1 only.",
+        uses=_takes_cluster, metavar="ADDRESS", added_later=True,
+        placeholder="local cluster (127.0.0.1); or tcp://host:8786", hide_unused=True,
+        unused="{mode} mode runs on this machine, not on a Dask scheduler.",
+    ),
+    Setting(
+        "dashboard", "flag", False, "&Dashboard",
+        "Serve the local Dask cluster's dashboard on 127.0.0.1 (a free port) and show its link.",
+        uses=_takes_cluster, added_later=True, unused="{mode} mode has no dashboard.",
+    ),
+    Setting(
+        "tls", "text", "", "T&LS files",
+        "TLS certificate files for a tls:// Dask scheduler, as ca-file,cert-file[,key-file] "
+        "(Dask's Security); empty: no TLS.",
+        uses=_takes_cluster, metavar="CA,CERT[,KEY]", added_later=True,
+        placeholder="no TLS; or ca.pem,cert.pem[,key.pem]", hide_unused=True,
+        unused="{mode} mode takes no TLS files.",
     ),
     Setting(
         "repeats", "count", 1, "R&epeats",

@@ -19,3 +19,10 @@ class RunSpec:
     workers: int | None = None  # None: the usable cores
     chunksize: int | Literal["auto"] = "auto"
     start_method: str | None = None  # processes only; None: the safe default
+    #: dask only: a scheduler address (tcp://host:port) or scheduler file;
+    #: empty: a local cluster on this machine
+    scheduler: str = ""
+    #: dask only: serve the local cluster's dashboard on 127.0.0.1
+    dashboard: bool = False
+    #: dask only: TLS certificate files "ca,cert[,key]" for a tls:// scheduler
+    tls: str = ""

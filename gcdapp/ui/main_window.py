@@ -27,6 +27,7 @@ from gcdapp.ui.pairs.editor import PairEditor
 from gcdapp.ui.document.recent_files import RecentFilesMenu
 from gcdapp.ui.document.restore_banner import RestoreBanner
 from gcdapp.ui.running.choices import PanelSync
+from gcdapp.ui.running.cluster_status import ClusterStatus, close_local_clusters
 from gcdapp.ui.running.controller import RunController
 from gcdapp.ui.running.findings_panel import FindingsPanel
 from gcdapp.ui.running.message import RunMessage
@@ -62,6 +63,7 @@ class MainWindow(QMainWindow):
         self.findings = FindingsPanel(workspace, self.runs)
         self.message = RunMessage()
         self.status = RunStatus()
+        self.cluster_status = ClusterStatus()
         self.restore_banner = RestoreBanner()
         self.recent_menu = RecentFilesMenu(self.settings, self)
         self.clear_recent_action = self.recent_menu.clear_action
@@ -116,6 +118,7 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.runs_dock, self.findings_dock, self.anatomy_dock], [420, 400, 460],
                          Qt.Orientation.Horizontal)
         self.statusBar().addWidget(self.status, 1)
+        self.statusBar().addPermanentWidget(self.cluster_status)
 
     def _dock(self, title: str, name: str, widget: QWidget, area) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -215,6 +218,8 @@ class MainWindow(QMainWindow):
         runner.runningChanged.connect(self.panel.set_running)
         runner.runningChanged.connect(self._enable_run_actions)
         runner.runFinished.connect(self.runFinished)
+        runner.coordinator.runStarted.connect(self.cluster_status.on_run_started)
+        runner.coordinator.runFinished.connect(self.cluster_status.on_run_finished)
         runner.jobFinished.connect(self._explain_job)
         runner.jobFinished.connect(self.jobFinished)
         # What the document controller has to say, and where it goes.
@@ -296,6 +301,7 @@ class MainWindow(QMainWindow):
         self.editor.close_parse()
         self.documents.close_parse()
         self.runner.shutdown(2000)
+        close_local_clusters()  # no Dask worker outlives the window
         self.documents.finish_session()
 
 

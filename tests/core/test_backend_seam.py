@@ -90,7 +90,7 @@ def test_the_cli_lists_registered_modes_and_refuses_unknown_ones(own_pool, capsy
     with pytest.raises(SystemExit) as exit_info:
         main(["run", "--preset", "seed", "--mode", "no-such-pool"])
     assert exit_info.value.code == EXIT_BAD_INPUT
-    assert f"choose from serial, threads, processes, interpreters, {own_pool}, nowhere" in (
+    assert f"choose from serial, threads, processes, interpreters, dask, {own_pool}, nowhere" in (
         capsys.readouterr().err)
 
 

@@ -80,9 +80,10 @@ def test_the_bundle_excludes_nothing_gcdapp_imports():
     assert not clashes, f"gcdapp imports {sorted(clashes)}, which gcdapp.spec excludes"
 
 
-def test_what_the_bundle_leaves_out_on_purpose_only_the_native_kernels_import():
-    # numba is left out of the frozen build; only the module behind the native
-    # kernels' availability check imports it, so nothing else breaks there.
+def test_what_the_bundle_leaves_out_on_purpose_only_the_native_kernels_and_dask_import():
+    # numba and Dask are left out of the frozen build; only the module behind
+    # the native kernels' availability check and the dask backend's modules
+    # import them, so nothing else breaks there.
     left_out = set(_spec_list("left_out"))
     assert "numba" in left_out
     importers = set()
@@ -93,7 +94,8 @@ def test_what_the_bundle_leaves_out_on_purpose_only_the_native_kernels_import():
                      else [])
             if any(n.split(".")[0] in left_out for n in names):
                 importers.add(path.relative_to(ROOT).as_posix())
-    assert importers == {"gcdapp/core/native_jit.py"}
+    assert importers == {"gcdapp/core/native_jit.py", "gcdapp/core/backends/dask.py",
+                         "gcdapp/core/backends/dask_task.py"}
 
 
 def user_env(tmp_path: Path) -> dict[str, str]:

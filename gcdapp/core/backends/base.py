@@ -30,6 +30,8 @@ class Capabilities:
     max_workers: int | None = None
     #: Why it cannot run here, or None when it can.
     unavailable_reason: str | None = None
+    #: It runs on a cluster (Dask): it takes a scheduler address and a dashboard.
+    cluster: bool = False
 
     @property
     def available(self) -> bool:
@@ -107,6 +109,37 @@ class Backend:
         count = requested or usable_cores()
         limit = self.capabilities.max_workers
         return count if limit is None else max(1, min(count, limit))
+
+    def for_spec(self, spec) -> Backend:
+        """The backend a run with ``spec`` uses: itself, or (a backend with
+        settings of its own, such as Dask's scheduler) a copy bound to them.
+        Cheap: it connects to nothing."""
+        return self
+
+    def attach(self, requested_workers: int | None):
+        """Bring up what runs the tasks before the run's clock starts (Dask:
+        its cluster, started once and reused), and describe it (a
+        :class:`~gcdapp.core.events.ClusterInfo`); None where there is
+        nothing to attach to. Raises, with a clear message, when it cannot."""
+        return None
+
+    def chunk_call(self, kernel):
+        """How tasks reach workers when the backend ships them its own way: a
+        function ``(begin, chunk)`` (``chunk``: the task's rows of the pairs
+        array) returning ``(fn, args)`` to submit, whose result has
+        :class:`~gcdapp.core.tasks.ChunkOutcome`'s fields. None: the
+        engine's own ``run_chunk`` / ``run_packed``."""
+        return None
+
+    def clock_offset_ns(self, pid: int, thread: str) -> int:
+        """The clock offset of the worker that reported ``(pid, thread)``:
+        its ``perf_counter_ns`` minus this process's (0 on this machine)."""
+        return 0
+
+    def notes(self, executor: Executor) -> tuple[str, ...]:
+        """What happened during the run that did not end it, for the user
+        (Dask: a worker lost and its tasks re-run). Read after :meth:`stop`."""
+        return ()
 
     # -- running -----------------------------------------------------------
     def prepare(self, start_method: str | None = None) -> None:

@@ -19,6 +19,7 @@ _BUILTINS = {
     "threads": "gcdapp.core.backends.threads:ThreadBackend",
     "processes": "gcdapp.core.backends.processes:ProcessBackend",
     "interpreters": "gcdapp.core.backends.interpreters:InterpreterBackend",
+    "dask": "gcdapp.core.backends.dask:DaskBackend",
 }
 
 _targets: dict[str, object] = dict(_BUILTINS)

@@ -84,8 +84,14 @@ class Collector:
         lane_label: Callable[[int, str], str],
         observer: RunObserver,
         instrument: bool = True,
+        clock_offset: Callable[[int, str], int] | None = None,
     ):
+        """``clock_offset(pid, thread)``: the clock offset (ns) of the worker
+        that reported that lane, asked once per lane (default: this
+        machine's, :func:`~gcdapp.core.clock.worker_offset_ns`)."""
         n = len(pairs)
+        self._clock_offset = clock_offset
+        self._lane_offsets: list[int] = []
         self._instrument = instrument
         self.pairs = pairs
         self.kernel_name = kernel_name
@@ -193,6 +199,10 @@ class Collector:
         elif k:
             if isinstance(values, array):
                 self.results[begin : begin + k] = np.frombuffer(values, dtype=np.int64)
+            elif isinstance(values, np.ndarray) and values.dtype == np.int64:
+                # (Dask ships arrays; huge-int runs keep Python ints)
+                self.results[begin : begin + k] = (
+                    values if self.results.dtype != object else values.tolist())
             else:
                 if self.results.dtype != object:
                     self.results = self.results.astype(object)
@@ -204,10 +214,13 @@ class Collector:
         if lane is None:
             lane = self._lanes[key] = len(self._lane_labels)
             self._lane_labels.append(self._lane_label(pid, thread))
+            self._lane_offsets.append(
+                worker_offset_ns(lane) if self._clock_offset is None
+                else self._clock_offset(pid, thread))
         if ready_ns is not None:
             self._lane_ready_ns[lane] = ready_ns
         t0 = self._t0_ns
-        offset = worker_offset_ns(lane)
+        offset = self._lane_offsets[lane]
         self.log.append(begin, k, run_seconds(t_start_ns, t0, offset),
                         run_seconds(t_end_ns, t0, offset), lane)
         if self._instrument:

@@ -43,13 +43,21 @@ class Run:
             raise RunSetupError(problems)
         self.spec = spec
         self.kernel = kernel or get_kernel(spec.kernel)
-        self.backend = backends.get(spec.mode)
+        self.backend = backends.get(spec.mode).for_spec(spec)
         self.observer = observer or NullObserver()
         self.flush_interval = flush_interval
-        self.info = self._plan()
+        # A cluster (Dask) comes up here, before the run's clock starts: its
+        # start-up is reported apart (``info.cluster.start_s``). A cluster
+        # that cannot be reached makes the run fail to start, with its reason.
+        self._attach_error: Exception | None = None
+        try:
+            cluster = self.backend.attach(spec.workers)
+        except Exception as exc:
+            cluster, self._attach_error = None, exc
+        self.info = replace(self._plan(), cluster=cluster)
         self._collector = Collector(
             self.pairs, self.kernel.name, self.backend.lane_label, self.observer,
-            instrument=instrument,
+            instrument=instrument, clock_offset=self.backend.clock_offset_ns,
         )
         self._scheduler = Scheduler(
             self.backend, self.info, self.kernel.func, self._collector, flush_interval,
@@ -106,6 +114,8 @@ class Run:
         clean = False
         executor = None
         try:
+            if self._attach_error is not None:
+                raise self._attach_error
             if not backend.capabilities.isolated:
                 # In this process: a native kernel compiles now, as start-up
                 # (isolated workers do it in their initializer).
@@ -140,6 +150,7 @@ class Run:
                 backend.stop(executor, terminate=terminate)
             # The wall clock ends once every worker has stopped.
             end_ns = perf_counter_ns()
+        notes = backend.notes(executor) if executor is not None else ()
         if failure is not None and failure.kind == "pool":
             # Described now that every worker is reaped.
             failure = replace(failure, error=backend.describe_failure(scheduler.handles))
@@ -161,6 +172,7 @@ class Run:
             lane_import_s=collector.lane_import_s(not backend.capabilities.isolated),
             error=failure.message(self.pairs, collector.n_done) if failure else None,
             failed_pairs=failure.failed_pairs if failure else [],
+            notes=tuple(notes),
         )
         self.observer.run_finished(result)
         return result

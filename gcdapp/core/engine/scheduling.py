@@ -52,7 +52,10 @@ class Scheduler:
         # (timed, and sized) and send their outcome back pickled the same way:
         # every step of a task's trip is measured. ``instrument=False`` (the
         # cost benchmark's other side) hands chunks to the executor as they are.
-        self._packed = instrument and backend.capabilities.isolated
+        #: The backend's own way of shipping a chunk (Dask: numpy arrays), or None.
+        self._chunk_call = backend.chunk_call(kernel_func)
+        self._packed = (instrument and backend.capabilities.isolated
+                        and self._chunk_call is None)
         self._collector = collector
         self._interval = flush_interval
         self._limit = backend.max_inflight(info.workers)
@@ -191,7 +194,8 @@ class Scheduler:
         room = min(limit - len(inflight), n_tasks - next_task)
         if room <= 0 or self._cancel.is_set() or self._submit_refused:
             return
-        small = size == 1 and pairs.dtype == np.int64
+        chunk_call = self._chunk_call
+        small = size == 1 and pairs.dtype == np.int64 and chunk_call is None
         if small:  # one numpy call for the refill, not one per task
             block = pairs[next_task : next_task + room].tolist()
         submit, on_done = executor.submit, self._on_done
@@ -202,9 +206,15 @@ class Scheduler:
                 break
             begin = next_task * size
             end = min(n_pairs, begin + size)
-            chunk = [tuple(block[i])] if small else encode_chunk(pairs[begin:end])
+            chunk = (None if chunk_call is not None else
+                     [tuple(block[i])] if small else encode_chunk(pairs[begin:end]))
             try:
-                if packed:  # step 1, timed: the engine pickles the arguments
+                if chunk_call is not None:  # the backend ships it its own way
+                    fn, args = chunk_call(begin, pairs[begin:end])
+                    sent = perf_counter_ns()
+                    future = submit(fn, *args)
+                    inflight[future] = (begin, end, sent, 0, 0)
+                elif packed:  # step 1, timed: the engine pickles the arguments
                     t0 = perf_counter_ns()
                     data = dumps((begin, chunk), protocol)
                     sent = perf_counter_ns()

@@ -226,6 +226,8 @@ class RunController(QObject):
             self.message.show_message(
                 f"{label} cancelled: {result.n_done:,} of {info.n_pairs:,} pairs had completed "
                 "and are kept.", "info")
+        elif result.notes:  # it completed, but something happened on the way
+            self.message.show_message(f"{label}: {'; '.join(result.notes)}.", "info")
         self.runFinished.emit(run_id)
 
     @Slot(bool)

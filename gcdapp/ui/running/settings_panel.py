@@ -1,5 +1,6 @@
 """The run settings panel: one control per :data:`~gcdapp.core.run_settings.SETTINGS`
-entry (a list for a choice, a spin box for a count), and the Run, Compare
+entry (a list for a choice, a spin box for a count, a check box for a flag,
+a line edit for a text), and the Run, Compare
 modes and Cancel buttons.
 
 Every label, tooltip, limit and choice comes from the settings schema and the
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
@@ -47,6 +49,11 @@ def _control(setting: Setting) -> QWidget:
     """The widget that edits ``setting``."""
     if setting.kind == "flag":
         return _labelled(QCheckBox(setting.label), setting.title, _tooltip(setting))
+    if setting.kind == "text":
+        edit = QLineEdit()
+        edit.setClearButtonEnabled(True)
+        edit.setPlaceholderText(setting.placeholder or setting.metavar or "")
+        return _labelled(edit, setting.title, _tooltip(setting))
     if setting.kind == "choice":
         combo = QComboBox()
         for option in setting.all_options():
@@ -80,7 +87,7 @@ class ModePanel(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.controls: dict[str, QWidget] = {}
-        form = QFormLayout()
+        form = self._form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         flags = QHBoxLayout()  # the flags share one row: the panel stays short
         for s in SETTINGS:
@@ -125,6 +132,8 @@ class ModePanel(QWidget):
                 control.currentIndexChanged.connect(self._changed)
             elif isinstance(control, QCheckBox):
                 control.toggled.connect(self._changed)
+            elif isinstance(control, QLineEdit):
+                control.textChanged.connect(self._changed)
             else:
                 control.valueChanged.connect(self._changed)
         self._update_enabled()
@@ -144,6 +153,8 @@ class ModePanel(QWidget):
             control = self.controls[s.name]
             used = s.used_by(caps)
             control.setEnabled(not running and used)
+            if s.hide_unused and s.kind != "flag":
+                self._form.setRowVisible(control, used)
             control.setToolTip(_tooltip(s) if used else s.unused_text(backend.title))
             if used and s.uses is not None and s.kind == "choice":
                 # A choice that depends on the backend: pick the backend's own
@@ -161,6 +172,8 @@ class ModePanel(QWidget):
             return control.currentData()
         if isinstance(control, QCheckBox):
             return control.isChecked()
+        if isinstance(control, QLineEdit):
+            return control.text().strip()
         value = control.value()
         return setting.auto if setting.has_auto and value < setting.low else value
 
@@ -179,6 +192,10 @@ class ModePanel(QWidget):
         if isinstance(control, QCheckBox):
             if isinstance(value, bool):
                 control.setChecked(value)
+            return
+        if isinstance(control, QLineEdit):
+            if isinstance(value, str) and control.text().strip() != value:
+                control.setText(value)
             return
         if setting.has_auto and value == setting.auto:
             control.setValue(control.minimum())

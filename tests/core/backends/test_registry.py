@@ -7,7 +7,7 @@ from gcdapp.core import backends
 from gcdapp.core.backends import Backend, Capabilities
 from gcdapp.core.backends.threads import ThreadBackend
 
-BUILTINS = ("serial", "threads", "processes", "interpreters")
+BUILTINS = ("serial", "threads", "processes", "interpreters", "dask")
 
 
 class _Named(ThreadBackend):
@@ -25,7 +25,7 @@ def cleanup():
 
 
 def test_the_built_ins_come_first_in_display_order():
-    assert backends.names()[:4] == BUILTINS
+    assert backends.names()[:5] == BUILTINS
 
 
 def test_get_builds_one_instance_per_name():
