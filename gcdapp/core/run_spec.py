@@ -19,3 +19,4 @@ class RunSpec:
     workers: int | None = None  # None: the usable cores
     chunksize: int | Literal["auto"] = "auto"
     start_method: str | None = None  # processes only; None: the safe default
+    python: str | None = None  # another interpreter's path; None: the running one
