@@ -12,9 +12,7 @@ are kept in the window's preferences and passed to discovery.
 from __future__ import annotations
 
 import os
-import platform
 import sys
-import sysconfig
 import threading
 from collections.abc import Callable
 
@@ -31,22 +29,13 @@ from PySide6.QtWidgets import (
 )
 
 from gcdapp.core.pythons.discovery import Interpreter, find_pythons
-from gcdapp.core.pythons.label import python_label
+from gcdapp.core.pythons.run_python import running_label
 from gcdapp.core.pythons.user_paths import UserPathsError, check_interpreter_file
 from gcdapp.ui.document.preferences import AppSettings
 
 FINDING = "finding Pythons…"
 _PLACEHOLDER = "\x00finding"  # the placeholder row's data: never a path
 _SOURCE_NAMES = {"pyenv": "pyenv", "PATH": "PATH", "uv": "uv", "user": "added"}
-
-
-def running_label() -> str:
-    """The running interpreter's label, from this process (no probe)."""
-    free = bool(sysconfig.get_config_var("Py_GIL_DISABLED"))
-    gil = getattr(sys, "_is_gil_enabled", lambda: True)()
-    return python_label(platform.python_version(),
-                        implementation=sys.implementation.name,
-                        free_threaded_build=free, gil_enabled=gil)
 
 
 def item_text(item: Interpreter) -> str:
