@@ -53,10 +53,18 @@ def kernel_reason(interpreter: Interpreter | None, kernel: str) -> str | None:
     return None
 
 
+#: Where the window offers to install the backport: 3.13. (On 3.12 it needs
+#: a compiled part too, which segfaults at import on pyenv's 3.12.1; the
+#: command line still installs it there for whoever wants to try.)
+BACKPORT_OFFERED = (3, 13)
+
+
 def backport_missing(interpreter: Interpreter | None) -> bool:
-    """The interpreter lacks only the subinterpreter backport, which gcdapp
-    can install for it."""
+    """A 3.13 that lacks only the subinterpreter backport, which gcdapp can
+    install for it."""
     if not is_other(interpreter) or not interpreter.usable:
+        return False
+    if tuple(interpreter.probe.version_info[:2]) != BACKPORT_OFFERED:
         return False
     sub = interpreter.probe.subinterpreters
     return not sub.usable and bool(sub.missing)

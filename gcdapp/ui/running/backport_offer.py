@@ -17,7 +17,7 @@ import sys
 import threading
 
 from PySide6.QtCore import QObject, Signal, Slot
-from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QPushButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QPushButton, QToolButton, QWidget
 
 from gcdapp.core.pythons import backport
 from gcdapp.core.pythons.discovery import Interpreter
@@ -57,9 +57,11 @@ class BackportOffer(QWidget):
         self.install_button.setAccessibleName("Install backport")
         self.busy = QProgressBar()
         self.busy.setRange(0, 0)  # busy: pip says nothing of how far it is
-        self.busy.setMaximumWidth(60)
+        self.busy.setMaximumWidth(56)
+        self.busy.setMaximumHeight(self.install_button.sizeHint().height())
         self.busy.setTextVisible(False)
-        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button = QToolButton()
+        self.cancel_button.setText("Cancel")
         self.cancel_button.setAccessibleName("Cancel the backport install")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -132,7 +134,8 @@ class BackportOffer(QWidget):
         if self._cancelled:
             self.finished.emit(False, f"Backport install for {name} cancelled; nothing changed.")
         elif status == 0:
-            self.finished.emit(True, f"Subinterpreters installed for {name}: {said}")
+            self.finished.emit(True, f"Installed the subinterpreter backport for {name}: "
+                                     "interpreters mode can run there.")
         else:
             self.finished.emit(False, f"Backport install for {name} failed: "
                                       f"{said or f'status {status}'}")

@@ -111,6 +111,10 @@ class ModePanel(QWidget):
             caption = QLabel(s.label)
             caption.setBuddy(control)
             if s.name == "mode":
+                # (narrow enough to leave room for the backport offer)
+                control.setSizeAdjustPolicy(
+                    QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+                control.setMinimumContentsLength(10)
                 row = QHBoxLayout()
                 row.setSpacing(4)
                 row.addWidget(control, 1)

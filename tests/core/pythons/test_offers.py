@@ -43,3 +43,20 @@ def test_an_unusable_interpreter_offers_nothing_and_says_why():
         f"{item.label} is unusable: {item.probe.unusable_reason}"
     assert not offers.backport_missing(item)
     assert offers.with_interpreters([item]) is None and offers.free_threaded([item]) is None
+
+
+def test_the_backport_is_offered_for_a_3_13_that_lacks_it_only():
+    from dataclasses import replace
+
+    from gcdapp.core.pythons import backport
+    from gcdapp.core.pythons.discovery import Interpreter
+    from gcdapp.core.pythons.probe import Subinterpreters
+
+    for version in ("3.13", "3.12"):
+        item = other_python(version)
+        missing = Subinterpreters(False, "backport", "missing", (backport.PACKAGE,))
+        lacking = Interpreter(item.path, item.sources, replace(item.probe, subinterpreters=missing))
+        assert offers.backport_missing(lacking) is (version == "3.13")
+        usable = Subinterpreters(True, "backport")
+        has = Interpreter(item.path, item.sources, replace(item.probe, subinterpreters=usable))
+        assert not offers.backport_missing(has)

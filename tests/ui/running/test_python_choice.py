@@ -173,7 +173,7 @@ def test_interpreters_mode_follows_the_chosen_python(qtbot, real_pyenv):
     assert f"in {py312.label}, subinterpreters: unusable ({py312.probe.subinterpreters.reason})" \
         in tip
     assert panel.spec().python == py312.path
-    assert panel.backport_offer.isHidden()  # it crashes: installing is not the cure
+    assert panel.backport_offer.isHidden()  # offered for 3.13 only
 
     choice.set_value(py313.path)
     enabled, tip = _mode_row(panel, "interpreters")
