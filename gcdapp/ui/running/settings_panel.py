@@ -97,6 +97,7 @@ class ModePanel(QWidget):
         self.controls: dict[str, QWidget] = {}
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setVerticalSpacing(3)  # nine rows: the window still fits a short screen
         flags = QHBoxLayout()  # the flags share one row: the panel stays short
         #: Beside the mode list: installs the subinterpreter backport.
         self.backport_offer = BackportOffer()
@@ -144,6 +145,8 @@ class ModePanel(QWidget):
         buttons.addWidget(self.compare_button)
         buttons.addWidget(self.cancel_button)
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 4, 6, 4)
+        layout.setSpacing(4)
         layout.addLayout(form)
         layout.addLayout(buttons)
         layout.addStretch(1)
