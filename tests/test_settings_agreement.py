@@ -15,7 +15,7 @@ from gcdapp.core.pairs import as_pairs
 from gcdapp.core.run_settings import AUTO, SETTINGS, RunSettings
 from gcdapp.core.session import Session, SessionError, decode_session, encode_session
 from gcdapp.ui.document.preferences import AppSettings
-from gcdapp.ui.running.settings_panel import ModePanel
+from gcdapp.ui.running.settings_panel import CUSTOM_CONTROLS, ModePanel
 
 COUNTS = [s for s in SETTINGS if s.kind == "count"]
 CHOICES = [s for s in SETTINGS if s.kind == "choice"]
@@ -40,6 +40,9 @@ def test_the_panel_has_one_control_per_setting_with_its_label_and_limits(panel):
         control = panel.controls[s.name]
         assert getattr(panel, s.name) is control
         assert control.accessibleName() == s.title
+        if s.name in CUSTOM_CONTROLS:  # its own widget: value() and set_value()
+            assert control.value() == s.default
+            continue
         if s.kind == "count":
             assert isinstance(control, QSpinBox)
             assert control.maximum() == s.high

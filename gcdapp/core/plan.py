@@ -44,6 +44,41 @@ def modes_plan(settings: RunSettings, modes) -> Plan:
     return _ordered(specs, settings)
 
 
-def comparison_plan(settings: RunSettings) -> Plan:
-    """Compare modes: serial, threads and processes."""
-    return modes_plan(settings, COMPARED_MODES)
+def _native(kernel: str) -> bool:
+    from gcdapp.core.kernels import KERNELS
+
+    return kernel in KERNELS and KERNELS[kernel].native
+
+
+def comparison_specs_elsewhere(settings: RunSettings, interpreters=()) -> list[RunSpec]:
+    """The runs Compare modes adds in other interpreters, from what
+    discovery found (``interpreters``, in its order): interpreters mode in
+    the first Python where subinterpreters work, and threads in a
+    free-threaded build. None when discovery found neither."""
+    from gcdapp.core.pythons import offers
+
+    found = list(interpreters)
+    kernel = settings.spec.kernel
+    out = []
+    where = offers.with_interpreters(found)
+    # (numba's compiled kernels cannot be loaded in subinterpreters)
+    if where is not None and offers.kernel_reason(where, kernel) is None and not _native(kernel):
+        python = None if where.is_running else where.path
+        out.append(settings.with_values(mode="interpreters", python=python).run_spec())
+    free = offers.free_threaded(found)
+    if free is not None and offers.kernel_reason(free, kernel) is None:
+        python = None if free.is_running else free.path
+        out.append(settings.with_values(mode="threads", python=python).run_spec())
+    return out
+
+
+def comparison_plan(settings: RunSettings, interpreters=()) -> Plan:
+    """Compare modes: serial, threads and processes; and, where discovery
+    found them (``interpreters``), interpreters mode in a Python where
+    subinterpreters work and threads in a free-threaded Python."""
+    known = backends.names()
+    specs = [settings.with_values(mode=m).run_spec() for m in COMPARED_MODES if m in known]
+    for spec in comparison_specs_elsewhere(settings, interpreters):
+        if spec not in specs:
+            specs.append(spec)
+    return _ordered(specs, settings)

@@ -289,6 +289,11 @@ def _takes_cluster(capabilities) -> bool:
 
 SETTINGS: tuple[Setting, ...] = (
     Setting(
+        "python", "choice", None, "&Python",
+        "The interpreter the run happens in; empty: the one gcdapp runs on.",
+        optional=True, metavar="PATH|VERSION", added_later=True,
+    ),
+    Setting(
         "mode", "choice", "processes", "&Mode", "How the pairs are computed.",
         options=_mode_options, metavar="MODES", cli_many=True,
     ),

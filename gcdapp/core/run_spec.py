@@ -19,6 +19,7 @@ class RunSpec:
     workers: int | None = None  # None: the usable cores
     chunksize: int | Literal["auto"] = "auto"
     start_method: str | None = None  # processes only; None: the safe default
+    python: str | None = None  # another interpreter's path; None: the running one
     #: dask only: a scheduler address (tcp://host:port) or scheduler file;
     #: empty: a local cluster on this machine
     scheduler: str = ""

@@ -8,6 +8,7 @@ import sys
 import threading
 import time
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 from pyqtgraph.util.garbage_collector import GarbageCollector
 
@@ -82,6 +83,8 @@ def start_app(argv: list[str]):
 
     window = MainWindow()
     window.show()
+    # Other Pythons are found and probed on a thread, once the window shows.
+    QTimer.singleShot(0, window.find_pythons)
     open_startup_files(window, startup_paths(argv, None if existed else app.arguments()))
     return app, window
 

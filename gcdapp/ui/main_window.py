@@ -70,7 +70,8 @@ class MainWindow(QMainWindow):
         self._lay_out()
 
         self.runner = RunController(workspace, self.editor, self.chart, self.message,
-                                    self.status, parent=self)
+                                    self.status, parent=self,
+                                    interpreters=self.panel.interpreters)
         # (the runner, not the window: a window -> controller -> window cycle
         # would wait for the garbage collector)
         self.documents = DocumentController(
@@ -89,6 +90,14 @@ class MainWindow(QMainWindow):
         app = QApplication.instance()
         if app is not None:  # quitting without closing the window still saves
             app.aboutToQuit.connect(self._shut_down)
+
+    @Slot()
+    def find_pythons(self) -> None:
+        """Look for other interpreters in the background (the Python list
+        says "finding Pythons…" until they answer)."""
+        choice = self.panel.python_choice
+        if choice is not None and not choice.is_finding():
+            choice.start_discovery()
 
     # -- construction ----------------------------------------------------
     def _lay_out(self) -> None:
@@ -209,6 +218,7 @@ class MainWindow(QMainWindow):
         self.panel.runRequested.connect(runner.start_run)
         self.panel.compareRequested.connect(runner.compare_modes)
         self.panel.cancelRequested.connect(runner.cancel_run)
+        self.panel.messageRequested.connect(self.message.show_message)
         self.workspace.events.settings_changed.connect(self._sync_kernel)
         self.runs.runSelected.connect(runner.show_run)
         self.runs.runsSelected.connect(runner.show_runs)
@@ -298,6 +308,7 @@ class MainWindow(QMainWindow):
         # workers), then the coordinator thread; then save the preferences and
         # the autosave marked as a clean exit.
         self.export_menu.shutdown()
+        self.panel.backport_offer.shutdown()
         self.editor.close_parse()
         self.documents.close_parse()
         self.runner.shutdown(2000)

@@ -39,3 +39,36 @@ def test_a_warm_up_runs_each_spec_once_first():
 
 def test_a_comparison_skips_modes_that_are_not_registered():
     assert [s.mode for s in modes_plan(RunSettings(), ("serial", "nowhere")).runs] == ["serial"]
+
+
+def test_compare_modes_adds_interpreters_where_discovery_found_them_usable():
+    from tests.other_pythons import discovered, other_python
+
+    py313 = other_python("3.13")
+    if not py313.probe.subinterpreters.usable:
+        import pytest
+
+        pytest.skip(f"subinterpreters are not usable in {py313.path}: "
+                    f"{py313.probe.subinterpreters.reason}")
+    found = list(discovered())
+    settings = RunSettings().with_values(kernel="euclid", repeats=2)
+    plan = comparison_plan(settings, found)
+    extra = plan.runs[3]
+    assert [s.mode for s in plan.runs] == [*COMPARED_MODES, "interpreters"] * 2
+    # the first in discovery's order where they work (newest first)
+    first = next(i for i in found if i.usable and i.probe.subinterpreters.usable)
+    assert extra.python == first.path and extra.kernel == "euclid"
+    assert {s.python for s in plan.runs[:3]} == {None}
+    # A native kernel cannot be loaded in subinterpreters: nothing is added.
+    native = comparison_plan(settings.with_values(kernel="bruteforce-native"), found)
+    assert [s.mode for s in native.runs] == list(COMPARED_MODES) * 2
+    # Nothing found: Compare modes is unchanged.
+    assert comparison_plan(settings, []) == comparison_plan(settings)
+
+
+def test_compare_modes_adds_threads_in_a_free_threaded_python():
+    from tests.other_pythons import free_threaded_python
+
+    free = free_threaded_python()  # skips, saying why, where there is none
+    plan = comparison_plan(RunSettings(), [free])
+    assert plan.runs[-1].mode == "threads" and plan.runs[-1].python == free.path

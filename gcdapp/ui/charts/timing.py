@@ -23,6 +23,7 @@ from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QLabel, QSplitter, QStackedWidget, QVBoxLayout, QWidget
 
 from gcdapp.core.events import RunInfo, RunResult, TaskBatch
+from gcdapp.core.pythons.run_python import mixes_pythons, run_label
 from gcdapp.ui.charts.comparison import ComparedRun, ComparisonTimelines
 from gcdapp.ui.charts.completion import CompletionChart
 from gcdapp.ui.charts.legend import TimelineLegend
@@ -118,10 +119,15 @@ class TimingChart(QWidget):
 
     def show_comparison(self, runs: list[tuple[int, RunResult, np.ndarray]]) -> None:
         """Stack the timelines of ``runs`` ((run id, result, pairs), top first)
-        on one time axis, in place of the single timeline."""
+        on one time axis, in place of the single timeline. When the runs
+        happened in different interpreters, each label says which."""
         shown = []
+        mixed = mixes_pythons([result for _id, result, _pairs in runs])
         for run_id, result, pairs in runs:
             label, color = self._runs.get(run_id, (f"#{run_id}", "grey"))
+            python = run_label(result)
+            if mixed and not label.endswith(python):
+                label += f" · {python}"
             shown.append(ComparedRun(run_id, label, color, result, pairs))
         self.comparison.show_runs(shown)
         self._top.setCurrentWidget(self.comparison)

@@ -25,6 +25,7 @@ _STATE = "window/state"
 _RUN = "run/"
 _LAST_DIR = "files/last_dir"
 _RECENT = "files/recent"
+_PYTHONS = "pythons/added"
 
 
 class AppSettings:
@@ -92,6 +93,22 @@ class AppSettings:
             if isinstance(value, (str, int)) and not isinstance(value, bool):
                 texts[s.name] = str(value)
         return settings_from_text(texts)
+
+    # -- other Pythons ------------------------------------------------------------
+
+    def python_paths(self) -> list[str]:
+        """Interpreter files the user added with Add…, in the order added."""
+        value = self._value(_PYTHONS)
+        if isinstance(value, str):  # one entry comes back as a plain string
+            value = [value]
+        if not isinstance(value, (list, tuple)):
+            return []
+        return list(dict.fromkeys(p for p in value if isinstance(p, str) and p))
+
+    def add_python_path(self, path: str) -> None:
+        paths = self.python_paths()
+        if path not in paths:
+            self.qsettings.setValue(_PYTHONS, paths + [path])
 
     # -- files -----------------------------------------------------------------
 

@@ -8,11 +8,14 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QObject, Signal, Slot
 
+from collections.abc import Callable
+
 from gcdapp.core.engine import check_run
 from gcdapp.core.events import RunInfo, RunResult, TaskBatch
 from gcdapp.core.history import RunHistory, RunRecord
 from gcdapp.core.pairs import pairs_fingerprint
 from gcdapp.core.plan import Plan, comparison_plan, run_plan
+from gcdapp.core.pythons.run_python import run_label, running_label
 from gcdapp.core.repeats import stability_report
 from gcdapp.core.workspace import PairsChange, RunsChange, Workspace
 from gcdapp.ui.charts.palette import run_color
@@ -37,8 +40,12 @@ class RunController(QObject):
     runsChanged = Signal()
 
     def __init__(self, workspace: Workspace, editor: PairEditor, chart: TimingChart,
-                 message: RunMessage, status: RunStatus, parent: QObject | None = None):
+                 message: RunMessage, status: RunStatus, parent: QObject | None = None,
+                 interpreters: Callable[[], list] = list):
         super().__init__(parent)
+        #: What discovery found (for Compare modes and run labels).
+        self.interpreters = interpreters
+        self._python_labels: dict[int, str] = {}  # run id -> its interpreter, when mixed
         self.workspace = workspace
         self.editor = editor
         self.chart = chart
@@ -85,7 +92,8 @@ class RunController(QObject):
     def compare_modes(self) -> bool:
         """Run serial, threads and processes in turn on the same pairs; then
         their timelines are shown stacked on one time axis."""
-        return self._start_job(comparison_plan(self.workspace.settings), comparing=True)
+        plan = comparison_plan(self.workspace.settings, self.interpreters())
+        return self._start_job(plan, comparing=True)
 
     def _start_job(self, plan: Plan, comparing: bool = False) -> bool:
         if self.running:
@@ -100,10 +108,23 @@ class RunController(QObject):
         self._job_pairs = pairs
         job = Job(pairs, tuple((self._history.new_id(), spec) for spec in specs), plan.warm_up)
         self._job_ids = job.run_ids
+        self._python_labels = self._mixed_python_labels(job)
         self._comparing = comparing
         self._set_running(True)
         self.coordinator.start(job)
         return True
+
+    def _python_label(self, path: str | None) -> str:
+        found = next((i for i in self.interpreters() if i.path == path), None) if path else None
+        return found.label if found is not None else (running_label() if path is None else path)
+
+    def _mixed_python_labels(self, job: Job) -> dict[int, str]:
+        """Each run's interpreter, when the job's runs are not all in one."""
+        pythons = {getattr(spec, "python", None) for _id, spec in job.runs}
+        if len(pythons) < 2:
+            return {}
+        return {run_id: self._python_label(getattr(spec, "python", None))
+                for run_id, spec in job.runs}
 
     @Slot()
     def cancel_run(self) -> None:
@@ -194,6 +215,8 @@ class RunController(QObject):
     @Slot(int, object)
     def _on_run_started(self, run_id: int, info: RunInfo) -> None:
         label = f"#{run_id} {info.mode}" + (f" ×{info.workers}" if info.mode != "serial" else "")
+        if run_id in self._python_labels:  # the job mixes interpreters: say which
+            label += f" · {self._python_labels[run_id]}"
         color = run_color(info.mode, self._history.count_of_mode(info.mode))
         self._live[run_id] = (label, color, self._fingerprint)
         self.chart.begin_run(run_id, info, self.workspace.pairs_of[self._fingerprint], label,
@@ -211,6 +234,10 @@ class RunController(QObject):
     @Slot(int, object)
     def _on_run_finished(self, run_id: int, result: RunResult) -> None:
         label, _color, fingerprint = self._live.pop(run_id)
+        expected = self._python_labels.pop(run_id, None)
+        if expected is not None and label.endswith(f" · {expected}"):
+            # as observed inside the worker, not as assumed
+            label = label[: -len(expected)] + run_label(result)
         record = RunRecord(run_id, label, fingerprint, result)
         history = self._history
         self.workspace.add_run(record)  # (the runs table hears of it; runsChanged)

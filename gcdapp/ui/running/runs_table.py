@@ -8,6 +8,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from gcdapp.core.history import RunHistory, RunRecord
+from gcdapp.core.pythons.run_python import record_label, run_python, short_label
 from gcdapp.core.workspace import RunsChange, Workspace
 from gcdapp.ui.charts.palette import mode_color
 
@@ -23,7 +24,21 @@ _COLUMNS = (
     ("speedup", "Serial wall time ÷ this wall time, against the latest completed serial run "
                 "of the same pairs and kernel."),
     ("status", "completed, cancelled or failed."),
+    ("Python", "The interpreter the run happened in, as its workers saw it: version, and "
+               "whether the GIL was off (free-threaded builds)."),
 )
+#: Where each column shows, left to right: what tells runs apart first; the
+#: mode and worker count are in the run's own label, so they go last.
+VISUAL_ORDER = ("run", "wall", "speedup", "Python", "pairs", "status", "start-up", "kernel",
+                "chunk", "workers", "mode")
+#: The widest a column grows to fit its text; longer text is elided (the
+#: tooltip has it whole).
+MAX_COLUMN_WIDTH = 190
+
+
+def column(name: str) -> int:
+    """The model's column of ``name``."""
+    return [c[0] for c in _COLUMNS].index(name)
 
 
 def _seconds(value: float) -> str:
@@ -93,7 +108,14 @@ class RunsModel(QAbstractTableModel):
                 return "—" if value is None else f"{value:.2f}×"
             if column == 9:
                 return result.status
+            if column == 10:
+                return short_label(run_python(result))
         if role == Qt.ItemDataRole.ToolTipRole:
+            if column == 0:
+                return record.label
+            if column == 10:
+                python = run_python(result)
+                return f"{record_label(python)}\n{python.get('executable') or ''}".strip()
             if column == 9 and result.error:
                 return result.error
             if column == 8:
@@ -148,9 +170,13 @@ class RunsTable(QTableView):
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setAlternatingRowColors(True)
         self.verticalHeader().hide()
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setMaximumSectionSize(MAX_COLUMN_WIDTH)
         header.setStretchLastSection(True)
+        for place, name in enumerate(VISUAL_ORDER):
+            header.moveSection(header.visualIndex(column(name)), place)
         self.selectionModel().selectionChanged.connect(self._selection_changed)
         self._emitted: list[int] = []
 

@@ -10,9 +10,10 @@ the reason as its tooltip. ``settings()`` reads the controls as
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -30,7 +31,16 @@ from PySide6.QtWidgets import (
 from gcdapp.core import backends
 from gcdapp.core.backends import Backend
 from gcdapp.core.events import RunSpec
+from gcdapp.core.pythons import offers
 from gcdapp.core.run_settings import AUTO, BY_NAME, SETTINGS, RunSettings, Setting
+from gcdapp.ui.running.backport_offer import BackportOffer
+from gcdapp.ui.running.python_choice import PythonChoice
+
+#: Settings whose control is not generated from the schema: a factory of a
+#: widget with ``value()``, ``set_value(v)`` and a ``changed`` signal.
+CUSTOM_CONTROLS: dict[str, Callable[[Setting], QWidget]] = {
+    "python": lambda setting: PythonChoice(),
+}
 
 
 def _labelled(widget: QWidget, name: str, tip: str) -> QWidget:
@@ -47,6 +57,9 @@ def _tooltip(setting: Setting) -> str:
 
 def _control(setting: Setting) -> QWidget:
     """The widget that edits ``setting``."""
+    if setting.name in CUSTOM_CONTROLS:
+        return _labelled(CUSTOM_CONTROLS[setting.name](setting), setting.title,
+                         _tooltip(setting))
     if setting.kind == "flag":
         return _labelled(QCheckBox(setting.label), setting.title, _tooltip(setting))
     if setting.kind == "text":
@@ -83,13 +96,19 @@ class ModePanel(QWidget):
     compareRequested = Signal()
     cancelRequested = Signal()
     specChanged = Signal()
+    #: Something for the message strip: (text, kind).
+    messageRequested = Signal(str, str)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.controls: dict[str, QWidget] = {}
         form = self._form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setVerticalSpacing(3)  # nine rows: the window still fits a short screen
         flags = QHBoxLayout()  # the flags share one row: the panel stays short
+        #: Beside the mode list: installs the subinterpreter backport.
+        self.backport_offer = BackportOffer()
+        self._pending_mode: str | None = None  # waits for its Python to be found
         for s in SETTINGS:
             control = _control(s)
             self.controls[s.name] = control
@@ -99,7 +118,18 @@ class ModePanel(QWidget):
                 continue
             caption = QLabel(s.label)
             caption.setBuddy(control)
-            form.addRow(caption, control)
+            if s.name == "mode":
+                # (narrow enough to leave room for the backport offer)
+                control.setSizeAdjustPolicy(
+                    QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+                control.setMinimumContentsLength(10)
+                row = QHBoxLayout()
+                row.setSpacing(4)
+                row.addWidget(control, 1)
+                row.addWidget(self.backport_offer)
+                form.addRow(caption, row)
+            else:
+                form.addRow(caption, control)
         if flags.count():
             flags.addStretch(1)
             form.addRow(QLabel("Options"), flags)
@@ -122,13 +152,17 @@ class ModePanel(QWidget):
         buttons.addWidget(self.compare_button)
         buttons.addWidget(self.cancel_button)
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 4, 6, 4)
+        layout.setSpacing(4)
         layout.addLayout(form)
         layout.addLayout(buttons)
         layout.addStretch(1)
 
         self.set_settings(RunSettings())
-        for control in self.controls.values():
-            if isinstance(control, QComboBox):
+        for name, control in self.controls.items():
+            if name in CUSTOM_CONTROLS:
+                control.changed.connect(self._changed)
+            elif isinstance(control, QComboBox):
                 control.currentIndexChanged.connect(self._changed)
             elif isinstance(control, QCheckBox):
                 control.toggled.connect(self._changed)
@@ -136,7 +170,75 @@ class ModePanel(QWidget):
                 control.textChanged.connect(self._changed)
             else:
                 control.valueChanged.connect(self._changed)
+        python = self.controls.get("python")
+        if isinstance(python, PythonChoice):
+            python.messageRequested.connect(self.messageRequested)
+            python.discovered.connect(self._on_pythons_discovered)
+        self.backport_offer.finished.connect(self._on_backport_finished)
         self._update_enabled()
+
+    # -- the Python ------------------------------------------------------
+    @property
+    def python_choice(self) -> PythonChoice | None:
+        control = self.controls.get("python")
+        return control if isinstance(control, PythonChoice) else None
+
+    def interpreter(self):
+        """The chosen interpreter as discovery found it (None: the running one)."""
+        choice = self.python_choice
+        return choice.current_interpreter() if choice is not None else None
+
+    def interpreters(self) -> list:
+        """Every interpreter discovery found (empty until it answers)."""
+        choice = self.python_choice
+        return choice.interpreters() if choice is not None else []
+
+    def mode_reason(self, mode: str) -> str | None:
+        """Why ``mode`` cannot run in the chosen Python (None: it can)."""
+        return offers.mode_reason(self.interpreter(), mode)
+
+    @Slot()
+    def _on_pythons_discovered(self) -> None:
+        mode, self._pending_mode = self._pending_mode, None
+        if mode is not None and self.mode_reason(mode) is None:
+            self._write(BY_NAME["mode"], mode)
+        self._update_enabled()
+
+    @Slot(bool, str)
+    def _on_backport_finished(self, ok: bool, text: str) -> None:
+        self.messageRequested.emit(text, "info" if ok else "error")
+        choice = self.python_choice
+        if ok and choice is not None:
+            choice.start_discovery()  # the probe sees the backport now
+
+    def _update_choice_items(self) -> None:
+        """Disable the modes and kernels the chosen Python cannot run, with
+        the reason as tooltip; a chosen one that became unusable gives way
+        to the setting's default (or the first usable one)."""
+        interpreter = self.interpreter()
+        reasons = {"mode": lambda v: offers.mode_reason(interpreter, v),
+                   "kernel": lambda v: offers.kernel_reason(interpreter, v)}
+        for name, reason_of in reasons.items():
+            setting, combo = BY_NAME[name], self.controls[name]
+            model = combo.model()
+            if not isinstance(model, QStandardItemModel):
+                continue
+            described = {o.value: o.tooltip for o in setting.all_options()}
+            for row in range(combo.count()):
+                value = combo.itemData(row)
+                reason = reason_of(value)
+                model.item(row).setEnabled(reason is None)
+                tip = described.get(value, "") + (f"\nUnavailable: {reason}" if reason else "")
+                combo.setItemData(row, tip, Qt.ItemDataRole.ToolTipRole)
+            if reason_of(combo.currentData()) is not None:
+                usable = [combo.itemData(r) for r in range(combo.count())
+                          if model.item(r).isEnabled()]
+                pick = setting.default if setting.default in usable else (usable or [None])[0]
+                if pick is not None:
+                    blocked = combo.blockSignals(True)
+                    combo.setCurrentIndex(combo.findData(pick))
+                    combo.blockSignals(blocked)
+        self.backport_offer.set_interpreter(interpreter)
 
     def _changed(self, *_):
         self._update_enabled()
@@ -146,6 +248,7 @@ class ModePanel(QWidget):
         return backends.get(self.mode.currentData())
 
     def _update_enabled(self) -> None:
+        self._update_choice_items()
         backend = self._backend()
         caps = backend.capabilities
         running = self.cancel_button.isEnabled()
@@ -168,6 +271,8 @@ class ModePanel(QWidget):
     # -- one control -----------------------------------------------------
     def _read(self, setting: Setting) -> Any:
         control = self.controls[setting.name]
+        if setting.name in CUSTOM_CONTROLS:
+            return control.value()
         if isinstance(control, QComboBox):
             return control.currentData()
         if isinstance(control, QCheckBox):
@@ -182,6 +287,9 @@ class ModePanel(QWidget):
         default", shows that default; a count is clamped to the control's
         range)."""
         control = self.controls[setting.name]
+        if setting.name in CUSTOM_CONTROLS:
+            control.set_value(value)
+            return
         if isinstance(control, QComboBox):
             if value is None and setting.optional:
                 value = self._backend_default(setting)
@@ -223,9 +331,15 @@ class ModePanel(QWidget):
     def set_settings(self, settings: RunSettings) -> None:
         """Show ``settings`` (a mode this machine cannot run keeps the
         current mode; unknown values are ignored)."""
-        for s in SETTINGS:
+        # The Python first: which modes can run depends on it.
+        ordered = sorted(SETTINGS, key=lambda s: s.name not in CUSTOM_CONTROLS)
+        for s in ordered:
             value = settings.get(s.name)
-            if s.name == "mode" and not backends.available(value):
+            if s.name == "mode" and self.mode_reason(value) is not None:
+                choice = self.python_choice
+                if choice is not None and choice.value() is not None and \
+                        choice.current_interpreter() is None:
+                    self._pending_mode = value  # shown once its Python is found
                 continue
             self._write(s, value)
 

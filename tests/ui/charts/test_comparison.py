@@ -123,3 +123,23 @@ def test_stacked_timelines_label_every_lane(chart, qtbot):
     chart.show_comparison(runs)
     for timeline, (_id, result, _p) in zip(chart.comparison.timelines(), runs):
         qtbot.waitUntil(lambda t=timeline, r=result: t.lane_tick_labels() == list(r.tasks.lanes))
+
+
+
+def test_stacked_runs_from_different_pythons_say_which(chart):
+    from dataclasses import replace
+
+    from gcdapp.core.pythons.run_python import running_label
+
+    _info, pairs, _batches, here = fake_run("threads", 2)
+    there = replace(here)
+    there.python = {"version": "3.13.0", "executable": "/opt/bin/python3.13",
+                    "free_threaded_build": False, "gil_enabled": True}
+    for run_id, result in ((1, here), (2, there), (3, here)):
+        chart.add_finished_run(run_id, f"#{run_id} threads ×2", "#4e8fd1", result, None)
+    chart.show_comparison([(1, here, pairs), (3, here, pairs)])
+    same = [r.label for r in chart.comparison._runs]
+    assert same == ["#1 threads ×2", "#3 threads ×2"]
+    chart.show_comparison([(1, here, pairs), (2, there, pairs)])
+    assert [r.label for r in chart.comparison._runs] == [
+        f"#1 threads ×2 · {running_label()}", "#2 threads ×2 · 3.13.0"]
