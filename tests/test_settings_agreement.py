@@ -8,7 +8,7 @@ import json
 
 import pytest
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QCheckBox, QComboBox, QSpinBox
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QSpinBox
 
 from gcdapp.cli.main import build_parser
 from gcdapp.core.pairs import as_pairs
@@ -47,6 +47,9 @@ def test_the_panel_has_one_control_per_setting_with_its_label_and_limits(panel):
         elif s.kind == "flag":
             assert isinstance(control, QCheckBox)
             assert control.isChecked() == s.default
+        elif s.kind == "text":
+            assert isinstance(control, QLineEdit)
+            assert control.text() == (s.default or "")
         else:
             assert isinstance(control, QComboBox)
             shown = [control.itemData(i) for i in range(control.count())]

@@ -13,10 +13,11 @@ from typing import Literal, Protocol
 
 import numpy as np
 
+from gcdapp.core.python_info import PythonInfo
 from gcdapp.core.run_spec import RunSpec
 
 __all__ = [
-    "NullObserver", "RunInfo", "RunObserver", "RunResult", "RunSpec", "Status", "TaskBatch",
+    "NullObserver", "PythonInfo", "RunInfo", "RunObserver", "RunResult", "RunSpec", "Status", "TaskBatch",
 ]
 
 Status = Literal["completed", "cancelled", "failed"]
@@ -33,6 +34,9 @@ class RunInfo:
     start_method: str | None
     n_pairs: int
     n_tasks: int
+    #: The interpreter the run's workers run in, as its probe saw it (or
+    #: this one); None in runs saved before it was recorded.
+    python: PythonInfo | None = None
 
 
 #: The per-task anatomy arrays of :class:`TaskBatch` (float64 seconds) ...
@@ -134,6 +138,18 @@ class RunResult:
     #: its initializer (step 4 of a process task); 0 in-process (nothing to
     #: import), NaN where unknown.
     lane_import_s: tuple[float, ...] = ()
+    #: The interpreter the workers ran in, as observed there during the run
+    #: (a host reports it when it starts); ``info.python`` otherwise.
+    python: PythonInfo | None = None
+
+    def __post_init__(self):
+        if self.python is None:
+            self.python = self.info.python
+
+    @property
+    def python_label(self) -> str:
+        """ "3.13.0", "3.14.2t free-threaded, GIL off"; "" when unknown."""
+        return self.python.label if self.python is not None else ""
 
     @property
     def compute_s(self) -> float:

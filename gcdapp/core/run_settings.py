@@ -16,7 +16,8 @@ uses it.
 
 Values: a *choice* is a string (or None for "the backend's default"); a
 *count* is an int within ``[low, high]``, or the setting's ``auto`` value
-(``None`` or ``"auto"``) when it has one. Text forms (command line,
+(``None`` or ``"auto"``) when it has one; a *text* is free text (a path, a
+version), or None when empty. Text forms (command line,
 QSettings) are ``"auto"`` or decimal digits; JSON forms (sessions) are the
 value itself.
 """
@@ -57,7 +58,7 @@ class Setting:
     """One run setting. See the module docstring."""
 
     name: str
-    kind: Literal["choice", "count", "flag"]
+    kind: Literal["choice", "count", "flag", "text"]
     default: Any
     label: str  # with a mnemonic: "&Workers"
     tooltip: str
@@ -87,6 +88,8 @@ class Setting:
     cli_many: bool = False
     #: files from before it existed lack it: missing means the default
     added_later: bool = False
+    #: what an empty (None) optional value means, for help texts
+    empty_means: str = "the backend's default"
 
     @property
     def title(self) -> str:
@@ -132,6 +135,12 @@ class Setting:
             if not isinstance(value, str) or not value:
                 return f"{self.title.lower()} must be a name, got {value!r}"
             return None
+        if self.kind == "text":
+            if value is None and self.optional:
+                return None
+            if not isinstance(value, str) or not value.strip():
+                return f"{self.title.lower()} must be {self.metavar or 'text'}, got {value!r}"
+            return None
         if self.has_auto and value == self.auto:
             return None
         if type(value) is not int or not self.low <= value <= self.high:
@@ -163,7 +172,7 @@ class Setting:
             if word in _TRUE or word in _FALSE:
                 return word in _TRUE
             raise ValueError(f"{text!r} is not true or false")
-        if self.kind == "choice":
+        if self.kind in ("choice", "text"):
             return None if not text and self.optional else self.check(text)
         if self.has_auto and text.lower() == AUTO:
             return self.auto
@@ -184,10 +193,10 @@ class Setting:
             if type(value) is not bool:
                 raise ValueError(f"should be true or false, not {kind_of(value)}")
             return value
-        if self.kind == "choice":
+        if self.kind in ("choice", "text"):
             if value is None and self.optional:
                 return None
-            if type(value) is not str:
+            if type(value) is not str or (self.kind == "text" and not value.strip()):
                 kinds = "a string or null" if self.optional else "a string"
                 raise ValueError(f"should be {kinds}, not {kind_of(value)}")
             return value
@@ -287,6 +296,13 @@ SETTINGS: tuple[Setting, ...] = (
         "How worker processes start; empty: the backend's safe default.",
         options=_start_method_options, optional=True, uses=_takes_start_method,
         backend_default=lambda caps: caps.default_start_method, metavar="METHOD",
+    ),
+    Setting(
+        "python", "text", None, "P&ython",
+        "Run in another Python on this machine: its path, or a version such as 3.13 or "
+        "3.13t (found on PATH, in pyenv or uv); empty: gcdapp's own Python.",
+        optional=True, metavar="PATH|VERSION", added_later=True,
+        empty_means="gcdapp's own Python",
     ),
     Setting(
         "repeats", "count", 1, "R&epeats",

@@ -19,3 +19,6 @@ class RunSpec:
     workers: int | None = None  # None: the usable cores
     chunksize: int | Literal["auto"] = "auto"
     start_method: str | None = None  # processes only; None: the safe default
+    #: The interpreter to run in: a path, or a version such as "3.13" or
+    #: "3.13t" (:func:`gcdapp.core.pythons.choice.resolve`); None: this one.
+    python: str | None = None

@@ -1,5 +1,5 @@
 """The run settings panel: one control per :data:`~gcdapp.core.run_settings.SETTINGS`
-entry (a list for a choice, a spin box for a count), and the Run, Compare
+entry (a list for a choice, a spin box for a count, a line for text), and the Run, Compare
 modes and Cancel buttons.
 
 Every label, tooltip, limit and choice comes from the settings schema and the
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
@@ -47,6 +48,10 @@ def _control(setting: Setting) -> QWidget:
     """The widget that edits ``setting``."""
     if setting.kind == "flag":
         return _labelled(QCheckBox(setting.label), setting.title, _tooltip(setting))
+    if setting.kind == "text":
+        edit = QLineEdit()
+        edit.setPlaceholderText(setting.empty_means)
+        return _labelled(edit, setting.title, _tooltip(setting))
     if setting.kind == "choice":
         combo = QComboBox()
         for option in setting.all_options():
@@ -125,6 +130,8 @@ class ModePanel(QWidget):
                 control.currentIndexChanged.connect(self._changed)
             elif isinstance(control, QCheckBox):
                 control.toggled.connect(self._changed)
+            elif isinstance(control, QLineEdit):
+                control.editingFinished.connect(self._changed)
             else:
                 control.valueChanged.connect(self._changed)
         self._update_enabled()
@@ -161,6 +168,8 @@ class ModePanel(QWidget):
             return control.currentData()
         if isinstance(control, QCheckBox):
             return control.isChecked()
+        if isinstance(control, QLineEdit):
+            return control.text().strip() or None
         value = control.value()
         return setting.auto if setting.has_auto and value < setting.low else value
 
@@ -179,6 +188,10 @@ class ModePanel(QWidget):
         if isinstance(control, QCheckBox):
             if isinstance(value, bool):
                 control.setChecked(value)
+            return
+        if isinstance(control, QLineEdit):
+            if value is None or isinstance(value, str):
+                control.setText(value or "")
             return
         if setting.has_auto and value == setting.auto:
             control.setValue(control.minimum())
