@@ -72,6 +72,24 @@ _unreported_ready_ns: int | None = None
 _unreported_import_ns: int | None = None
 
 
+def _interpreter_id() -> int | None:
+    """This interpreter's id when it is a subinterpreter (each task there
+    runs on a fresh dummy thread, so its name says nothing); else None."""
+    try:
+        import _interpreters  # 3.13+
+    except ImportError:
+        return None
+    try:
+        current, main = _interpreters.get_current()[0], _interpreters.get_main()[0]
+    except Exception:
+        return None
+    return None if current == main else int(current)
+
+
+#: Set in a subinterpreter: tasks name their worker after it, not the thread.
+_INTERPRETER_ID = _interpreter_id()
+
+
 def kernel_reference(kernel):
     """What a pool's initializer is given for ``kernel``: ``(module,
     qualname)`` when the kernel can be found again by that name (so that the
@@ -214,7 +232,7 @@ def run_chunk(start: int, chunk: array | list, kernel=None, stop=None) -> tuple:
         t_start,
         t_end,
         os.getpid(),
-        threading.current_thread().name,
+        threading.current_thread().name if _INTERPRETER_ID is None else str(_INTERPRETER_ID),
         error,
         cancelled,
         ready_ns,
