@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 import os
 import pickle
+import sys
 import threading
 from array import array
 from itertools import islice
@@ -74,9 +75,13 @@ _unreported_import_ns: int | None = None
 
 def _interpreter_id() -> int | None:
     """This interpreter's id when it is a subinterpreter (each task there
-    runs on a fresh dummy thread, so its name says nothing); else None."""
+    runs on a fresh dummy thread, so its name says nothing); else None.
+    Only 3.13+'s own ``_interpreters``: on 3.12 that name is the backport's
+    compiled module, which crashes pyenv's 3.12.1 at import."""
+    if sys.version_info < (3, 13):
+        return None
     try:
-        import _interpreters  # 3.13+
+        import _interpreters
     except ImportError:
         return None
     try:

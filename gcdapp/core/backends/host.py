@@ -374,14 +374,17 @@ class HostBackend(Backend):
     def environment(self) -> dict[str, str]:
         """The host's environment: this one without PYTHON* settings (they
         belong to gcdapp's own Python), gcdapp's sources and, where needed,
-        the subinterpreter backport on PYTHONPATH (subinterpreters build
-        their path from it), and numba's compile cache."""
+        for interpreters mode, the subinterpreter backport on PYTHONPATH
+        (subinterpreters build their path from it; other modes never see
+        it, as pyenv's 3.12.1 crashes importing it), and numba's compile
+        cache."""
         from gcdapp.core.pythons import backport
 
         probe = self.interpreter.probe
         env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
         paths = [str(source_root())]
-        if probe.version_info is not None and tuple(probe.version_info[:2]) < (3, 14):
+        if (self.name == "interpreters" and probe.version_info is not None
+                and tuple(probe.version_info[:2]) < (3, 14)):
             target = backport.backport_dir(probe.ext_suffix)
             if backport.is_installed(target):
                 paths.append(str(target))
