@@ -140,7 +140,9 @@ def test_cancel_mid_run_leaves_no_process_behind():
     holder = {}
 
     def cancel():
-        seen.extend(p.pid for p in psutil.Process().children(recursive=True))
+        for host in _host_pids():  # the host and everything under it
+            seen.append(host)
+            seen.extend(p.pid for p in psutil.Process(host).children(recursive=True))
         holder["run"].cancel()
     run = holder["run"] = Run(pairs, RunSpec(mode="processes", python="3.12", workers=2,
                                              chunksize=1), _OnFirstBatch(cancel))
