@@ -15,6 +15,7 @@ group, and any descendant that left it, at once.
 
 from __future__ import annotations
 
+import atexit
 import concurrent.futures as cf
 import itertools
 import os
@@ -22,6 +23,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from concurrent.futures import Executor, Future
 from dataclasses import replace
 from pathlib import Path
@@ -98,7 +100,57 @@ def kill_tree(pid: int, *, alive: bool = True) -> None:
         except Exception:  # gone already
             pass
     if psutil is not None and descendants:
-        psutil.wait_procs(descendants, timeout=1.0)
+        _wait_dead(psutil, descendants, timeout=1.0)
+
+
+def _wait_dead(psutil, processes, timeout: float) -> None:
+    """Wait until each of ``processes`` has ended (a zombie has: it no longer
+    runs, and init reaps it once its parent, the host, is gone)."""
+    deadline = time.monotonic() + timeout
+    left = list(processes)
+    while left and time.monotonic() < deadline:
+        still = []
+        for proc in left:
+            try:
+                if proc.status() != psutil.STATUS_ZOMBIE:
+                    still.append(proc)
+            except psutil.Error:
+                pass
+        left = still
+        if left:
+            time.sleep(0.005)
+
+
+def start_host(python: str, env: dict[str, str], *args: str) -> subprocess.Popen:
+    """A host process of ``python`` in its own session (process group),
+    waiting for its start record."""
+    return subprocess.Popen(
+        [python, "-s", "-m", "gcdapp.core.host.server", *args],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        bufsize=0, env=env, start_new_session=True, close_fds=True,
+    )
+
+
+#: Spare hosts started by :meth:`HostBackend.prepare`, ended at exit.
+_spares: set[subprocess.Popen] = set()
+_spares_lock = threading.Lock()
+
+
+def _end_spares() -> None:
+    with _spares_lock:
+        spares = list(_spares)
+        _spares.clear()
+    for proc in spares:
+        kill_tree(proc.pid, alive=proc.poll() is None)
+        try:
+            proc.wait(timeout=5.0)
+        except subprocess.TimeoutExpired:
+            pass
+        for stream in (proc.stdin, proc.stdout, proc.stderr):
+            stream.close()
+
+
+atexit.register(_end_spares)
 
 
 class HostExecutor(Executor):
@@ -106,7 +158,9 @@ class HostExecutor(Executor):
 
     def __init__(self, python: str, *, mode: str, workers: int, start_method: str | None,
                  kernel, env: dict[str, str], name: str,
-                 start_timeout: float = START_TIMEOUT_S):
+                 start_timeout: float = START_TIMEOUT_S,
+                 process: subprocess.Popen | None = None):
+        """``process``: a host already started (:func:`start_host`) to use."""
         #: What the user reads for this host: "the Python 3.12.1 host".
         self.name = name
         #: The interpreter as the host observed it, once it is ready.
@@ -125,14 +179,13 @@ class HostExecutor(Executor):
         if not isinstance(reference, tuple):
             raise HostStartError(f"kernel {kernel!r} cannot be found by name, so it cannot run "
                                  "in another Python")
-        try:
-            self._proc = subprocess.Popen(
-                [python, "-s", "-m", "gcdapp.core.host.server"],
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                bufsize=0, env=env, start_new_session=True, close_fds=True,
-            )
-        except OSError as exc:
-            raise HostStartError(f"{name} could not be started: {exc.strerror or exc}") from None
+        if process is None:
+            try:
+                process = start_host(python, env)
+            except OSError as exc:
+                raise HostStartError(
+                    f"{name} could not be started: {exc.strerror or exc}") from None
+        self._proc = process
         self.pid = self._proc.pid
         self._in = self._proc.stdin.fileno()
         self._reader = protocol.RecordReader(self._proc.stdout.fileno(), name)
@@ -292,8 +345,12 @@ class HostExecutor(Executor):
         with self._lock:
             already = self._stopping
             self._stopping = True
+        with self._lock:
+            idle = not self._pending
         if not already:
-            if kill or cancel_futures:
+            if kill or cancel_futures or idle:
+                # Every outcome is in (or none is wanted): nothing in the host
+                # is worth waiting for, so it ends at once, with its group.
                 self._kill()
             else:
                 try:
@@ -328,6 +385,7 @@ class HostBackend(Backend):
     warm_up_needed = True
 
     def __init__(self, interpreter, inner: Backend):
+        self._spare_lock = threading.Lock()
         self.interpreter = interpreter
         self.inner = inner
         self.name = inner.name
@@ -397,10 +455,66 @@ class HostBackend(Backend):
             env["NUMBA_CACHE_DIR"] = native.cache_dir()
         return env
 
+    # -- a spare host, like the fork server of in-app processes -----------------
+    _spare: subprocess.Popen | None = None
+    _spare_method: str | None = None
+    _prepared: str | None = None
+
+    def _prepare_args(self, start_method: str | None) -> tuple[str, ...]:
+        if self.name != "processes":
+            return ()
+        method = start_method or self.capabilities.default_start_method
+        return ("--prepare=forkserver",) if method == "forkserver" else ()
+
+    def prepare(self, start_method=None):
+        """Start a spare host now (with its fork server, for processes), so
+        that the next run does not wait for the interpreter to start; after
+        each run another spare is started, until this process exits. A
+        spare sits idle on its stdin and ends when this process does."""
+        if not self.capabilities.available:
+            return
+        self._prepared = self._method(start_method) or ""
+        self._start_spare()
+
+    def _method(self, start_method: str | None) -> str | None:
+        caps = self.capabilities
+        return (start_method or caps.default_start_method) if caps.takes_start_method else None
+
+    def _start_spare(self) -> None:
+        method = self._prepared or None
+        with self._spare_lock:
+            if self._spare is not None and self._spare.poll() is None:
+                return
+            try:
+                spare = start_host(self.interpreter.path, self.environment(),
+                                   *self._prepare_args(method))
+            except OSError:
+                return  # the run starts its own host and says what fails
+            with _spares_lock:
+                _spares.add(spare)
+            self._spare, self._spare_method = spare, method
+
+    def _take_spare(self, start_method: str | None) -> subprocess.Popen | None:
+        with self._spare_lock:
+            spare, self._spare = self._spare, None
+            method = self._spare_method
+        if spare is None:
+            return None
+        with _spares_lock:
+            _spares.discard(spare)
+        if spare.poll() is None and method == self._method(start_method):
+            return spare
+        kill_tree(spare.pid, alive=spare.poll() is None)
+        spare.wait()
+        for stream in (spare.stdin, spare.stdout, spare.stderr):
+            stream.close()
+        return None
+
     def create(self, workers, start_method, kernel=None):
         return HostExecutor(self.interpreter.path, mode=self.name, workers=workers,
                             start_method=start_method, kernel=kernel,
-                            env=self.environment(), name=self.host_name)
+                            env=self.environment(), name=self.host_name,
+                            process=self._take_spare(start_method))
 
     def max_inflight(self, workers):
         return max(64, workers * 32)
@@ -410,6 +524,8 @@ class HostBackend(Backend):
 
     def stop(self, executor, *, terminate):
         executor.shutdown(wait=True, kill=terminate)
+        if self._prepared is not None:  # the next run's host, started meanwhile
+            threading.Thread(target=self._start_spare, name="host-spare", daemon=True).start()
 
     def worker_handles(self, executor):
         return [executor]

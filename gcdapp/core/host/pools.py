@@ -26,7 +26,7 @@ FUNCTIONS = {
 #: Modes a host runs.
 MODES = ("serial", "threads", "processes", "interpreters")
 #: Modules a host's fork server imports once, so workers fork with them loaded.
-_FORKSERVER_PRELOAD = ["gcdapp.core.tasks", "gcdapp.core.kernels"]
+FORKSERVER_PRELOAD = ["gcdapp.core.tasks", "gcdapp.core.kernels"]
 _SENDABLE_PREFIX = "gcdapp.core."
 
 
@@ -92,7 +92,7 @@ def make_executor(mode: str, workers: int, start_method: str | None, kernel) -> 
                               f"choose one of {', '.join(methods)}")
         context = multiprocessing.get_context(method)
         if method == "forkserver":
-            context.set_forkserver_preload(_FORKSERVER_PRELOAD)
+            context.set_forkserver_preload(FORKSERVER_PRELOAD)
         return cf.ProcessPoolExecutor(max_workers=workers, mp_context=context,
                                       initializer=tasks.install_kernel, initargs=(kernel,))
     pool = interpreter_pool_class()

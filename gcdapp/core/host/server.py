@@ -11,7 +11,9 @@ host answers ``("ready", facts)`` with this interpreter's facts as observed
 here, or ``("refused", reason)``. Then each ``("submit", id, name, args)``
 is handed to the executor and its outcome sent back as soon as it is done,
 by a writer thread, in completion order. ``("shutdown",)`` (or the end of
-stdin: the parent went away) stops the pool and ends the host.
+stdin: the parent went away) stops the pool and ends the host. Started with
+``--prepare=forkserver``, it first starts its fork server, so that a spare
+host (:meth:`gcdapp.core.backends.host.HostBackend.prepare`) has it ready.
 """
 
 from __future__ import annotations
@@ -145,8 +147,22 @@ def serve(proto_in: int, proto_out: int) -> int:
     return status
 
 
-def main() -> int:
+def _prepare(argv: list[str]) -> None:
+    """``--prepare=forkserver``: start this interpreter's fork server now, with
+    the task modules preloaded, while the host waits as a spare for its run."""
+    if "--prepare=forkserver" in argv:
+        import multiprocessing
+        from multiprocessing import forkserver
+
+        from gcdapp.core.host.pools import FORKSERVER_PRELOAD
+
+        multiprocessing.get_context("forkserver").set_forkserver_preload(FORKSERVER_PRELOAD)
+        forkserver.ensure_running()
+
+
+def main(argv: list[str] | None = None) -> int:
     proto_in, proto_out = _private_pipes()
+    _prepare(sys.argv[1:] if argv is None else argv)
     return serve(proto_in, proto_out)
 
 
