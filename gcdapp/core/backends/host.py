@@ -459,6 +459,7 @@ class HostBackend(Backend):
     _spare: subprocess.Popen | None = None
     _spare_method: str | None = None
     _prepared: str | None = None
+    _spare_thread: threading.Thread | None = None
 
     def _prepare_args(self, start_method: str | None) -> tuple[str, ...]:
         if self.name != "processes":
@@ -525,7 +526,9 @@ class HostBackend(Backend):
     def stop(self, executor, *, terminate):
         executor.shutdown(wait=True, kill=terminate)
         if self._prepared is not None:  # the next run's host, started meanwhile
-            threading.Thread(target=self._start_spare, name="host-spare", daemon=True).start()
+            self._spare_thread = threading.Thread(target=self._start_spare, name="host-spare",
+                                                  daemon=True)
+            self._spare_thread.start()
 
     def worker_handles(self, executor):
         return [executor]

@@ -242,3 +242,32 @@ def test_the_running_interpreter_named_as_python_runs_in_process():
     result = Run(SEED, spec).execute()
     assert result.result_list() == list(SEED_RESULTS)
     assert result.python.executable == sys.executable
+
+
+def test_a_prepared_backend_runs_on_a_spare_host_and_ends_its_spares():
+    from gcdapp.core.backends import host
+
+    other_python("3.12")
+    spec = RunSpec(mode="processes", python="3.12", workers=2, kernel="euclid")
+    backend = backend_for(spec)
+
+    class Watch(NullObserver):
+        seen: list[int] = []
+
+        def pool_ready(self, startup_s):
+            self.seen.extend(_host_pids())
+    backend.prepare(None)
+    try:
+        spare = backend._spare
+        assert spare is not None and spare.poll() is None
+        result = Run(SEED, spec, Watch()).execute()
+        assert result.status == "completed" and result.result_list() == list(SEED_RESULTS)
+        assert Watch.seen == [spare.pid]  # the run took the spare, fork server and all
+        backend._spare_thread.join()
+        assert backend._spare.poll() is None and backend._spare.pid != spare.pid
+    finally:
+        backend._prepared = None
+        if backend._spare_thread is not None:
+            backend._spare_thread.join()
+        host._end_spares()
+    assert wait_no_pool_processes(timeout=1.0) == []
