@@ -3,7 +3,10 @@
     python tests/benchmarks/bench_host.py [--rounds 7] [--pairs 1000000]
 
 a. ``interpreters`` x2 in the 3.13 host against ``serial`` in the same host,
-   on the seed pairs (bruteforce). Target: at least 1.7x.
+   on the seed pairs (bruteforce). Target: at least 1.7x. Interleaved in the
+   same rounds, a control: ``processes`` x2 in the same host, which shows how
+   much parallelism the machine gave at the time (other work on the cores
+   holds both figures down together).
 b. Host overhead: ``processes`` x2 inside a 3.12 host against in-app
    ``processes`` x2 (this interpreter, fork server already running), on
    1,000,000 random euclid pairs. Target: at most 1.15x.
@@ -41,14 +44,17 @@ def _wall(pairs, **spec) -> float:
     return result.wall_s
 
 
-def interleaved(rounds: int, a, b) -> tuple[list[float], list[float]]:
-    """Wall times of ``a()`` and ``b()``, ``rounds`` each, alternating order."""
-    times_a, times_b = [], []
+def interleaved(rounds: int, *runs) -> list[list[float]]:
+    """Wall times of each of ``runs``, ``rounds`` each, in rounds whose
+    order alternates (A B C, C B A, ...)."""
+    times: list[list[float]] = [[] for _ in runs]
     for i in range(rounds):
-        order = ((a, times_a), (b, times_b)) if i % 2 == 0 else ((b, times_b), (a, times_a))
-        for run, times in order:
-            times.append(run())
-    return times_a, times_b
+        order = list(range(len(runs)))
+        if i % 2:
+            order.reverse()
+        for k in order:
+            times[k].append(runs[k]())
+    return times
 
 
 def report(title: str, name_a: str, a: list[float], name_b: str, b: list[float],
@@ -86,15 +92,21 @@ def main(argv=None) -> int:
     for mode in ("serial", "interpreters"):  # spare hosts, as the CLI and the window have them
         backend_for(RunSpec(mode=mode, python="3.13")).prepare(None)
     _wall(seed, mode="interpreters", python="3.13", workers=2)  # warm the disk caches
-    serial, interp = interleaved(
+    backend_for(RunSpec(mode="processes", python="3.13")).prepare(None)
+    serial, interp, procs = interleaved(
         args.rounds,
         lambda: _wall(seed, mode="serial", python="3.13"),
         lambda: _wall(seed, mode="interpreters", python="3.13", workers=2),
+        lambda: _wall(seed, mode="processes", python="3.13", workers=2),
     )
     speedup = [s / i for s, i in zip(serial, interp)]
     report("a. seed pairs, bruteforce, in the 3.13 host", "serial", serial,
            "interpreters x2", interp, speedup, "speedup", "≥ 1.7×",
            statistics.median(speedup) >= 1.7)
+    control = [s / p for s, p in zip(serial, procs)]
+    print(f"  control, processes x2 in the same host (how much parallelism the machine gave): "
+          f"median {statistics.median(procs):.3f} s, speedup {statistics.median(control):.2f}× "
+          f"(per round: {', '.join(f'{r:.2f}' for r in control)})")
 
     pairs = generate_pairs(args.pairs, 7, 1)
     backends.get("processes").prepare(None)  # the in-app fork server, as the app has it
