@@ -88,6 +88,7 @@ class ModePanel(QWidget):
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         flags = QHBoxLayout()  # the flags share one row: the panel stays short
+        texts = []  # ... and so do text settings (the Python to run in), after them
         for s in SETTINGS:
             control = _control(s)
             self.controls[s.name] = control
@@ -97,9 +98,15 @@ class ModePanel(QWidget):
                 continue
             caption = QLabel(s.label)
             caption.setBuddy(control)
+            if s.kind == "text":
+                texts += [caption, control]
+                continue
             form.addRow(caption, control)
-        if flags.count():
-            flags.addStretch(1)
+        if flags.count() or texts:
+            for widget in texts:
+                flags.addWidget(widget, 1 if isinstance(widget, QLineEdit) else 0)
+            if not texts:
+                flags.addStretch(1)
             form.addRow(QLabel("Options"), flags)
 
         self.run_button = _labelled(QPushButton("Run"), "Run", "Run the pairs with these settings (F5).")

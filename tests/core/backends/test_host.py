@@ -101,6 +101,16 @@ def test_a_too_old_interpreter_is_refused_with_the_reason():
     assert any(f"too old: Python {python.probe.version}" in p for p in problems), problems
 
 
+def test_an_interpreter_that_fails_its_probe_is_refused_with_the_reason(tmp_path):
+    fake = tmp_path / "python3"
+    fake.write_text("#!/bin/sh\necho 'not a python'\n")
+    fake.chmod(fake.stat().st_mode | stat.S_IXUSR)
+    problems = check_run(SEED, RunSpec(mode="threads", python=str(fake)))
+    assert problems == [
+        f"Threads mode is unavailable: Python at {fake} cannot be used: probe failed: "
+        "printed no probe answer (got 'not a python')"]
+
+
 def test_native_kernels_are_refused_where_the_host_has_no_numba():
     python = other_python("3.12")
     if python.probe.numba:
