@@ -11,6 +11,10 @@ b. Host overhead: ``processes`` x2 inside a 3.12 host against in-app
    ``processes`` x2 (this interpreter, fork server already running), on
    1,000,000 random euclid pairs. Target: at most 1.15x.
 
+Interleaved in the same rounds, a control: the same run inside a host of
+this Python's own base interpreter, which has the host's costs without
+3.12's own speed (3.12 runs this loop at its own pace).
+
 Both sides are prepared as the CLI prepares them (``Backend.prepare``): the
 in-app fork server is running, and each host backend keeps a spare host
 (with its fork server) started while the previous run ends.
@@ -113,16 +117,31 @@ def main(argv=None) -> int:
     backend_for(RunSpec(mode="processes", python="3.12")).prepare(None)  # a spare host
     _wall(pairs, mode="processes", kernel="euclid", workers=2)
     _wall(pairs, mode="processes", kernel="euclid", workers=2, python="3.12")
-    inapp, hosted = interleaved(
-        args.rounds,
+    # A host of this very interpreter version (the venv's base Python), as a
+    # control: it has the host's costs without 3.12's own speed.
+    base = getattr(sys, "_base_executable", None) or sys.executable
+    same = base if base != sys.executable else None  # (outside a venv: no control)
+    runs = [
         lambda: _wall(pairs, mode="processes", kernel="euclid", workers=2),
         lambda: _wall(pairs, mode="processes", kernel="euclid", workers=2, python="3.12"),
-    )
+    ]
+    if same is not None:
+        backend_for(RunSpec(mode="processes", python=same)).prepare(None)
+        _wall(pairs, mode="processes", kernel="euclid", workers=2, python=same)
+        runs.append(lambda: _wall(pairs, mode="processes", kernel="euclid", workers=2,
+                                  python=same))
+    inapp, hosted, *control = interleaved(args.rounds, *runs)
     overhead = [h / i for h, i in zip(hosted, inapp)]
     print()
     report(f"b. {args.pairs:,} euclid pairs, processes x2", "in-app (this Python)", inapp,
            "inside the 3.12 host", hosted, overhead, "host / in-app", "≤ 1.15×",
            statistics.median(overhead) <= 1.15)
+    if control:
+        ratio = [c / i for c, i in zip(control[0], inapp)]
+        print(f"  control, inside a host of this Python's own interpreter ({same}): "
+              f"median {statistics.median(control[0]):.3f} s, {statistics.median(ratio):.2f}× "
+              f"in-app (per round: {', '.join(f'{r:.2f}' for r in ratio)}): the host's cost "
+              "without another interpreter's own speed")
     return 0
 
 
