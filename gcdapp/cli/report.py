@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import math
-import platform
 from dataclasses import asdict
 
 from gcdapp import __version__
 from gcdapp.core.anatomy import breakdown, lane_usage
 from gcdapp.core.events import RunResult
+from gcdapp.core.python_info import this_python
 from gcdapp.core.stats import Summary
 
 
@@ -50,7 +50,8 @@ def mode_record(results: list[RunResult]) -> dict:
         # worker (or a thread waiting for the GIL) shows as CPU well below wall.
         "lanes": [{"label": u.label, "tasks": u.tasks, "wall_s": u.wall_s, "cpu_s": u.cpu_s}
                   for u in lane_usage(median_repeat(results))],
-        "python": platform.python_version(),
+        # the interpreter its workers ran in, as observed there
+        "python": _python_record(results[0]),
         "gcdapp": __version__,
         # dask: the cluster (its start-up, apart from the runs, is the first
         # run's start_s); null for the other modes
@@ -58,6 +59,12 @@ def mode_record(results: list[RunResult]) -> dict:
         # what the backend reported that did not end a run (a lost worker)
         "notes": [note for r in results for note in r.notes],
     }
+
+
+def _python_record(result: RunResult) -> dict:
+    if result.python is not None:
+        return result.python.to_json()
+    return this_python().to_json()
 
 
 def median_repeat(results: list[RunResult]) -> RunResult:

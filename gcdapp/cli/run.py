@@ -15,8 +15,7 @@ from gcdapp.cli.report import (
 )
 from gcdapp.cli.settings_flags import plan_from_args
 from gcdapp.core.atomic import atomic_write_text
-from gcdapp.core import backends
-from gcdapp.core.engine import Run, check_run
+from gcdapp.core.engine import Run, backend_for, check_run
 from gcdapp.core.events import NullObserver, RunResult, RunSpec, TaskBatch
 from gcdapp.core.findings import bound_speedup, comparison_findings, run_findings
 from gcdapp.core.generate import generate_pairs
@@ -156,7 +155,7 @@ def run_command(args) -> int:
         return EXIT_BAD_INPUT
 
     for spec in specs:
-        backends.get(spec.mode).prepare(spec.start_method)
+        backend_for(spec).prepare(spec.start_method)
     show_progress = not args.quiet and sys.stderr.isatty()
     all_runs = {spec: ModeRuns(spec) for spec in specs}
     todo = [(spec, "warm-up") for spec in plan.warm_up]
@@ -188,7 +187,8 @@ def run_command(args) -> int:
     disagree = [r["mode"] for r in records if r["results"] != reference]
 
     if args.json != "-":
-        print(f"{source}: {len(pairs):,} pairs, kernel {args.kernel}")
+        pythons = ", ".join(dict.fromkeys(r["python"]["label"] for r in records))
+        print(f"{source}: {len(pairs):,} pairs, kernel {args.kernel}, Python {pythons}")
         print(format_table(records))
         for record in records:
             for line in format_cluster(record):

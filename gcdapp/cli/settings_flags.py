@@ -55,9 +55,9 @@ def _help(setting: Setting) -> str:
         text += f"; one of {', '.join(o.value for o in setting.all_options())}"
         if setting.cli_many:
             text += ", or several separated by commas"
-    else:
+    elif setting.kind == "count":
         text += f"; {setting.limits_text()}"
-    default = setting.to_text(setting.default) or "the backend's default"
+    default = setting.to_text(setting.default) or setting.empty_means
     return f"{text} (default {default})"
 
 

@@ -13,10 +13,12 @@ from typing import Literal, Protocol
 
 import numpy as np
 
+from gcdapp.core.python_info import PythonInfo
 from gcdapp.core.run_spec import RunSpec
 
 __all__ = [
-    "ClusterInfo", "NullObserver", "RunInfo", "RunObserver", "RunResult", "RunSpec", "Status", "TaskBatch",
+    "ClusterInfo", "NullObserver", "PythonInfo", "RunInfo", "RunObserver", "RunResult", "RunSpec",
+    "Status", "TaskBatch",
 ]
 
 Status = Literal["completed", "cancelled", "failed"]
@@ -55,6 +57,9 @@ class RunInfo:
     n_tasks: int
     #: the cluster it runs on (dask mode), None for every other backend
     cluster: ClusterInfo | None = None
+    #: The interpreter the run's workers run in, as its probe saw it (or
+    #: this one); None in runs saved before it was recorded.
+    python: PythonInfo | None = None
 
 
 #: The per-task anatomy arrays of :class:`TaskBatch` (float64 seconds) ...
@@ -159,6 +164,18 @@ class RunResult:
     #: What happened that did not end the run, in words for the user (a Dask
     #: worker lost and its tasks re-run).
     notes: tuple[str, ...] = ()
+    #: The interpreter the workers ran in, as observed there during the run
+    #: (a host reports it when it starts); ``info.python`` otherwise.
+    python: PythonInfo | None = None
+
+    def __post_init__(self):
+        if self.python is None:
+            self.python = self.info.python
+
+    @property
+    def python_label(self) -> str:
+        """ "3.13.0", "3.14.2t free-threaded, GIL off"; "" when unknown."""
+        return self.python.label if self.python is not None else ""
 
     @property
     def compute_s(self) -> float:

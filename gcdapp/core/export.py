@@ -104,6 +104,8 @@ RUN_FIELDS = (
     "kernel",
     "chunksize",
     "start_method",
+    "python",  # the interpreter the workers ran in: "3.13.0", "3.14.2t free-threaded, GIL off"
+    "python_executable",
     "n_pairs",
     "n_done",
     "status",
@@ -360,6 +362,8 @@ def _run_row(history: RunHistory, record: RunRecord) -> dict:
         "kernel": info.kernel,
         "chunksize": int(info.chunksize),
         "start_method": info.start_method,
+        "python": result.python.label if result.python is not None else None,
+        "python_executable": result.python.executable if result.python is not None else None,
         "n_pairs": int(info.n_pairs),
         "n_done": int(result.n_done),
         "status": result.status,

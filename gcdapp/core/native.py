@@ -72,7 +72,8 @@ def compiled():
             if reason is not None:
                 raise ImportError(reason)
             started = perf_counter()
-            os.environ.setdefault("NUMBA_CACHE_DIR", cache_dir())
+            if "NUMBA_CACHE_DIR" not in os.environ:  # a host in another Python has it set:
+                os.environ["NUMBA_CACHE_DIR"] = cache_dir()  # platformdirs may be missing there
             try:
                 module = importlib.import_module("gcdapp.core.native_jit")
             except ImportError as exc:

@@ -27,6 +27,7 @@ import numpy as np
 from gcdapp import __version__
 from gcdapp.core.atomic import atomic_write_text
 from gcdapp.core.events import RunInfo, RunResult, TaskBatch
+from gcdapp.core.python_info import PythonInfo
 from gcdapp.core.system import usable_cores
 
 #: The largest pyperf file :func:`read_pyperf` reads.
@@ -135,6 +136,11 @@ def _run_metadata(group: PerfGroup, i: int, common: dict) -> dict:
                 n_tasks=info.n_tasks)
     if info.start_method:
         meta["start_method"] = info.start_method
+    if info.python is not None:  # the interpreter the run's workers ran in
+        meta.update(python_version=info.python.version,
+                    python_executable=info.python.executable,
+                    python_free_threaded_build=int(info.python.free_threaded_build),
+                    python_gil_enabled=int(info.python.gil_enabled))
     for key, values in (("startup_s", group.startups), ("shutdown_s", group.shutdowns)):
         if i < len(values) and math.isfinite(values[i]) and values[i] >= 0:
             meta[key] = float(values[i])
@@ -171,6 +177,21 @@ def write_pyperf(path: str | os.PathLike, groups: Sequence[PerfGroup]) -> None:
 
 
 # -- reading back -------------------------------------------------------------------
+
+def _python(meta: dict, where: str) -> PythonInfo | None:
+    """The run's interpreter, when the file says (files from before it did: None)."""
+    if "python_gil_enabled" not in meta:
+        return None
+    flags = {k: _field(meta, k, (int,), where) for k in
+             ("python_free_threaded_build", "python_gil_enabled")}
+    return PythonInfo(
+        version=_field(meta, "python_version", (str,), where),
+        executable=_field(meta, "python_executable", (str,), where),
+        free_threaded_build=bool(flags["python_free_threaded_build"]),
+        gil_enabled=bool(flags["python_gil_enabled"]),
+        implementation=str(meta.get("python_implementation", "cpython")).lower(),
+    )
+
 
 @dataclass(frozen=True)
 class ImportedRun:
@@ -258,6 +279,7 @@ def parse_pyperf(data: bytes | str, name: str = "pyperf file") -> list[ImportedR
                 start_method=_field(meta, "start_method", (str,), where, optional=True),
                 n_pairs=_field(meta, "n_pairs", (int,), where),
                 n_tasks=_field(meta, "n_tasks", (int,), where),
+                python=_python(meta, where),
             )
             if info.n_pairs < 0 or info.n_tasks < 0:
                 raise PyperfError(f"{where}: negative pair or task count")

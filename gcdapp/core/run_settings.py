@@ -16,10 +16,11 @@ uses it.
 
 Values: a *choice* is a string (or None for "the backend's default"); a
 *count* is an int within ``[low, high]``, or the setting's ``auto`` value
-(``None`` or ``"auto"``) when it has one; a *flag* is a bool; a *text* is a
-free string (empty: the setting's "none", such as "a local cluster").
-Text forms (command line, QSettings) are ``"auto"`` or decimal digits, or
-the text itself; JSON forms (sessions) are the value itself.
+(``None`` or ``"auto"``) when it has one; a *flag* is a bool; a *text* is
+free text on one line: a plain one is a string (empty: the setting's "none",
+such as "a local cluster"), an optional one is None when empty (a path or a
+version). Text forms (command line, QSettings) are ``"auto"`` or decimal
+digits, or the text itself; JSON forms (sessions) are the value itself.
 """
 
 from __future__ import annotations
@@ -93,6 +94,8 @@ class Setting:
     #: the panel hides it, not only disables it, while the chosen mode does
     #: not use it (settings of one backend, which would crowd the others)
     hide_unused: bool = False
+    #: what an empty (None) optional value means, for help texts
+    empty_means: str = "the backend's default"
 
     @property
     def title(self) -> str:
@@ -133,10 +136,14 @@ class Setting:
             return None if type(value) is bool else (
                 f"{self.title.lower()} must be true or false, got {value!r}")
         if self.kind == "text":
+            if value is None and self.optional:
+                return None
             if type(value) is not str:
                 return f"{self.title.lower()} must be text, got {value!r}"
             if "\n" in value or "\r" in value:
                 return f"{self.title.lower()} must be one line, got {value!r}"
+            if self.optional and not value.strip():
+                return f"{self.title.lower()} must be {self.metavar or 'text'}, got {value!r}"
             return None
         if self.kind == "choice":
             if value is None and self.optional:
@@ -164,7 +171,7 @@ class Setting:
         if self.kind == "flag":
             return "true" if value else "false"
         if self.kind == "text":
-            return str(value)
+            return "" if value is None else str(value)
         if value is None or (self.has_auto and value == self.auto):
             return AUTO if self.has_auto else ""
         return str(value)
@@ -177,9 +184,7 @@ class Setting:
             if word in _TRUE or word in _FALSE:
                 return word in _TRUE
             raise ValueError(f"{text!r} is not true or false")
-        if self.kind == "text":
-            return self.check(text)
-        if self.kind == "choice":
+        if self.kind in ("choice", "text"):
             return None if not text and self.optional else self.check(text)
         if self.has_auto and text.lower() == AUTO:
             return self.auto
@@ -201,11 +206,13 @@ class Setting:
                 raise ValueError(f"should be true or false, not {kind_of(value)}")
             return value
         if self.kind == "text":
+            if value is None and self.optional:
+                return None
             if type(value) is not str:
-                raise ValueError(f"should be a string, not {kind_of(value)}")
-            reason = self.problem(value)
-            if reason is not None:
-                raise ValueError(f"should be one line of text, not {value!r}")
+                kinds = "a string or null" if self.optional else "a string"
+                raise ValueError(f"should be {kinds}, not {kind_of(value)}")
+            if self.problem(value) is not None:
+                raise ValueError(f"should be {self.metavar or 'one line of text'}, not {value!r}")
             return value
         if self.kind == "choice":
             if value is None and self.optional:
@@ -289,9 +296,11 @@ def _takes_cluster(capabilities) -> bool:
 
 SETTINGS: tuple[Setting, ...] = (
     Setting(
-        "python", "choice", None, "&Python",
-        "The interpreter the run happens in; empty: the one gcdapp runs on.",
+        "python", "text", None, "&Python",
+        "Run in another Python on this machine: its path, or a version such as 3.13 or "
+        "3.13t (found on PATH, in pyenv or uv); empty: gcdapp's own Python.",
         optional=True, metavar="PATH|VERSION", added_later=True,
+        empty_means="gcdapp's own Python",
     ),
     Setting(
         "mode", "choice", "processes", "&Mode", "How the pairs are computed.",

@@ -19,7 +19,9 @@ class RunSpec:
     workers: int | None = None  # None: the usable cores
     chunksize: int | Literal["auto"] = "auto"
     start_method: str | None = None  # processes only; None: the safe default
-    python: str | None = None  # another interpreter's path; None: the running one
+    #: The interpreter to run in: a path, or a version such as "3.13" or
+    #: "3.13t" (:func:`gcdapp.core.pythons.choice.resolve`); None: this one.
+    python: str | None = None
     #: dask only: a scheduler address (tcp://host:port) or scheduler file;
     #: empty: a local cluster on this machine
     scheduler: str = ""

@@ -17,6 +17,8 @@ A session file (``*.gcdapp.json``) is UTF-8 JSON. Version 1 looks like this::
                 "start_method": null, "n_pairs": 10, "n_tasks": 10},
        "status": "completed", "error": null, "wall_s": 0.12, "startup_s": 0.0,
        "shutdown_s": 0.0, "failed_pairs": [],
+       "python": {"version": "3.11.7", "executable": "/usr/bin/python3",
+                  "free_threaded_build": false, "gil_enabled": true, "label": "3.11.7"},
        "results": ARRAY, "done": ARRAY,
        "tasks": {"start": ARRAY, "count": ARRAY, "t_start": ARRAY, "t_end": ARRAY,
                  "lane": ARRAY, "lanes": ["MainThread"], "lane_startup_s": [null]}}
@@ -33,6 +35,8 @@ float64 seconds, NaN where unknown; ``bytes_in``, ``bytes_out``: int64), and
 a file written before they were recorded reads them as unknown (NaN, 0
 bytes).
 
+A run's ``python`` (the interpreter its workers ran in, as observed there)
+is optional: files written before it was recorded read it as unknown.
 ``autosave`` appears in autosave files only. ``shutdown_s`` (seconds spent
 stopping the pool) and ``tasks.lane_startup_s`` (per lane, seconds from the
 run's start until its worker was ready, null where unknown) are optional:
@@ -78,7 +82,7 @@ import re
 import secrets
 import zlib
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import Any, NoReturn
 
@@ -98,6 +102,7 @@ from gcdapp.core.events import (
 )
 from gcdapp.core.history import RunRecord
 from gcdapp.core.json_kind import kind_of
+from gcdapp.core.python_info import PythonInfo
 from gcdapp.core.pairs import pairs_fingerprint
 from gcdapp.core.run_settings import SETTINGS, RunSettings
 from gcdapp.core.task_rows import pair_rows
@@ -266,6 +271,7 @@ def _encode_run(record: RunRecord, ref) -> dict[str, Any]:
         "startup_s": float(result.startup_s),
         "shutdown_s": float(result.shutdown_s),
         "failed_pairs": [int(i) for i in result.failed_pairs],
+        **({"python": result.python.to_json()} if result.python is not None else {}),
         "results": ref(_narrowed(result.results)),
         "done": ref(np.asarray(result.done, dtype=bool)),
         "tasks": {
@@ -666,6 +672,13 @@ class _Reader:
         wall_s = self.seconds(item, "wall_s", w)
         startup_s = self.seconds(item, "startup_s", w)
         shutdown_s = self.seconds(item, "shutdown_s", w) if "shutdown_s" in item else 0.0
+        python = None
+        if item.get("python") is not None:  # optional: older files lack it
+            try:
+                python = PythonInfo.from_json(item["python"])
+            except ValueError as e:
+                self.fail(f"{w}.python", str(e))
+        info = replace(info, python=python)
         failed = self.items(item, "failed_pairs", w)
         if not all(type(p) is int and 0 <= p < n for p in failed):
             self.fail(f"{w}.failed_pairs", f"should hold pair numbers from 0 to {n - 1}")
@@ -719,6 +732,7 @@ class _Reader:
             wall_s=wall_s, startup_s=startup_s, error=error, failed_pairs=list(failed),
             shutdown_s=shutdown_s, lane_startup_s=lane_startup,
             lane_import_s=tuple(lane_import.tolist()),
+            python=python,
         )
         return RunRecord(run_id, label, key, result)
 

@@ -27,7 +27,7 @@ import numpy as np
 
 from gcdapp.core import backends
 from gcdapp.core.progress import Progress
-from gcdapp.core.engine import Run, RunSetupError, check_run
+from gcdapp.core.engine import Run, RunSetupError, backend_for, check_run
 from gcdapp.core.events import RunObserver, RunSpec
 from gcdapp.core.pairs import as_pairs
 from gcdapp.core.run_settings import MAX_WORKERS, RunSettings
@@ -222,7 +222,8 @@ class Sweep:
         self._status = "running"
         self._t0 = time.perf_counter()
         for mode in dict.fromkeys((BASELINE_MODE, self.mode)):
-            backends.get(mode).prepare(self.settings.spec.start_method)
+            spec = self.settings.with_values(mode=mode).run_spec()
+            backend_for(spec).prepare(spec.start_method)
         self.observer.sweep_started(self.steps)
         try:
             for step in self.steps:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 import os
 import pickle
+import sys
 import threading
 from array import array
 from itertools import islice
@@ -70,6 +71,28 @@ _unreported_ready_ns: int | None = None
 #: How long the initializer took to import the kernel's module, until the
 #: worker's first task reports it.
 _unreported_import_ns: int | None = None
+
+
+def _interpreter_id() -> int | None:
+    """This interpreter's id when it is a subinterpreter (each task there
+    runs on a fresh dummy thread, so its name says nothing); else None.
+    Only 3.13+'s own ``_interpreters``: on 3.12 that name is the backport's
+    compiled module, which crashes pyenv's 3.12.1 at import."""
+    if sys.version_info < (3, 13):
+        return None
+    try:
+        import _interpreters
+    except ImportError:
+        return None
+    try:
+        current, main = _interpreters.get_current()[0], _interpreters.get_main()[0]
+    except Exception:
+        return None
+    return None if current == main else int(current)
+
+
+#: Set in a subinterpreter: tasks name their worker after it, not the thread.
+_INTERPRETER_ID = _interpreter_id()
 
 
 def kernel_reference(kernel):
@@ -214,7 +237,7 @@ def run_chunk(start: int, chunk: array | list, kernel=None, stop=None) -> tuple:
         t_start,
         t_end,
         os.getpid(),
-        threading.current_thread().name,
+        threading.current_thread().name if _INTERPRETER_ID is None else str(_INTERPRETER_ID),
         error,
         cancelled,
         ready_ns,

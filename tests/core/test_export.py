@@ -8,6 +8,7 @@ import json
 import math
 import os
 import platform
+import sys
 import time
 
 import numpy as np
@@ -324,6 +325,8 @@ def test_run_rows_hold_every_field_and_the_speedup_against_the_serial_run(histor
             result.wall_s, result.startup_s, result.compute_s)
         assert row["speedup"] == history.speedup(record)
         assert row["error"] == result.error
+        assert row["python"] == platform.python_version()  # these ran here
+        assert row["python_executable"] == sys.executable
     threads, _, processes, other, failed = rows
     assert threads["speedup"] == serial.result.wall_s / history.records[0].result.wall_s
     assert threads["baseline_run_id"] == processes["baseline_run_id"] == serial.run_id

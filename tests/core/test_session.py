@@ -498,3 +498,46 @@ def test_a_corrupted_task_anatomy_array_fails_its_checksum(real_session):
     spec["crc32"] = (spec["crc32"] + 1) % 2**32
     with pytest.raises(SessionError, match=r"runs\[2\]\.tasks\.cpu_s does not match its checksum"):
         decode_session(json.dumps(doc).encode())
+
+
+def test_each_run_keeps_the_python_it_ran_in(real_session):
+    from gcdapp.core.python_info import this_python
+
+    doc = _doc(real_session)
+    assert doc["runs"][0]["python"]["version"] == this_python().version
+    loaded = decode_session(encode_session(real_session))
+    assert all(run.result.python == this_python() for run in loaded.runs)
+    assert all(run.result.info.python == this_python() for run in loaded.runs)
+
+
+def test_a_session_from_before_the_python_record_reads_it_as_unknown(real_session):
+    doc = _doc(real_session)
+    for run in doc["runs"]:
+        del run["python"]
+    loaded = decode_session(json.dumps(doc).encode())
+    assert [run.result.python for run in loaded.runs] == [None, None, None]
+    assert loaded.runs[0].result.python_label == ""
+
+
+def test_a_bad_python_record_names_the_field(tmp_path, real_session):
+    doc = _doc(real_session)
+    doc["runs"][1]["python"]["gil_enabled"] = "maybe"
+    message = _load_bytes(tmp_path, json.dumps(doc).encode())
+    assert "runs[1].python gil_enabled should be true or false, not 'maybe'" in message
+
+
+def test_a_run_in_another_python_keeps_that_python(real_session):
+    from tests.other_pythons import other_python
+
+    python = other_python("3.12")
+    pairs = as_pairs(list(SEED_NUMBERS))
+    result = run_pairs(pairs, RunSpec(mode="threads", kernel="euclid", workers=2,
+                                      python="3.12"))
+    assert result.status == "completed", result.error
+    fingerprint = pairs_fingerprint(pairs)
+    session = Session(pairs=pairs, runs=(RunRecord(1, "#1 threads", fingerprint, result),),
+                      pair_sets={fingerprint: pairs})
+    loaded = decode_session(encode_session(session)).runs[0].result
+    assert loaded.python.version == python.probe.version
+    assert loaded.python.executable == python.probe.executable
+    assert loaded.python_label == python.label

@@ -141,6 +141,23 @@ class Backend:
         (Dask: a worker lost and its tasks re-run). Read after :meth:`stop`."""
         return ()
 
+    def kernel_problem(self, kernel) -> str | None:
+        """Why ``kernel`` (a :class:`~gcdapp.core.kernels.Kernel`) cannot run
+        on this backend, beyond the kernel's own checks; None when it can."""
+        return None
+
+    def python_info(self):
+        """The interpreter this backend's workers run in
+        (:class:`~gcdapp.core.python_info.PythonInfo`): this one."""
+        from gcdapp.core.python_info import this_python
+
+        return this_python()
+
+    def observed_python(self, executor):
+        """The interpreter as ``executor``'s workers observed it, if they
+        reported it; None: :meth:`python_info` holds."""
+        return None
+
     # -- running -----------------------------------------------------------
     def prepare(self, start_method: str | None = None) -> None:
         """Start long-lived helpers ahead of the first run (optional)."""

@@ -6,8 +6,8 @@ import math
 from dataclasses import replace
 from time import perf_counter_ns
 
-from gcdapp.core import backends
-from gcdapp.core.engine.checks import RunSetupError, check_run
+from gcdapp.core.engine.backend_choice import backend_for
+from gcdapp.core.engine.checks import RunSetupError, check_run, check_settings_python
 from gcdapp.core.engine.chunks import auto_chunksize
 from gcdapp.core.engine.collection import Collector
 from gcdapp.core.engine.failure import RunFailure
@@ -38,12 +38,19 @@ class Run:
         arrays read as unknown, and chunks go to the executor unpickled by
         the engine): only for the benchmark that measures what it costs."""
         self.pairs = as_pairs(pairs)
-        problems = check_run(self.pairs, spec, kernel)
+        problem = check_settings_python(spec)
+        if problem:
+            raise RunSetupError([problem])
+        try:
+            backend = backend_for(spec)
+        except (ValueError, LookupError) as exc:
+            raise RunSetupError([str(exc).strip("'\"")]) from None
+        problems = check_run(self.pairs, spec, kernel, backend)
         if problems:
             raise RunSetupError(problems)
         self.spec = spec
         self.kernel = kernel or get_kernel(spec.kernel)
-        self.backend = backends.get(spec.mode).for_spec(spec)
+        self.backend = backend
         self.observer = observer or NullObserver()
         self.flush_interval = flush_interval
         # A cluster (Dask) comes up here, before the run's clock starts: its
@@ -86,6 +93,7 @@ class Run:
             start_method=start_method,
             n_pairs=n,
             n_tasks=math.ceil(n / chunksize),
+            python=backend.python_info(),
         )
 
     # -- control from other threads ------------------------------------
@@ -113,6 +121,7 @@ class Run:
         failure: RunFailure | None = None
         clean = False
         executor = None
+        observed = None
         try:
             if self._attach_error is not None:
                 raise self._attach_error
@@ -121,6 +130,7 @@ class Run:
                 # (isolated workers do it in their initializer).
                 warm_kernel(self.kernel.func)
             executor = backend.create(info.workers, info.start_method, self.kernel.func)
+            observed = backend.observed_python(executor)
             collector.pool_created(perf_counter_ns())
             ready = scheduler.warm_up(executor)
             if backend.warm_up_needed:
@@ -173,6 +183,7 @@ class Run:
             error=failure.message(self.pairs, collector.n_done) if failure else None,
             failed_pairs=failure.failed_pairs if failure else [],
             notes=tuple(notes),
+            python=observed or info.python,
         )
         self.observer.run_finished(result)
         return result

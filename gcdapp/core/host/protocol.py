@@ -1,0 +1,130 @@
+"""The host's wire format: length-prefixed pickles of plain tuples.
+
+A record is ``MAGIC`` (4 bytes), the payload's length (4 bytes, big-endian)
+and the payload: a pickle of a tuple whose first item is the record's kind
+(a string). Payloads hold only plain values (numbers, text, bytes, tuples,
+lists, dicts, ``array.array``): the unpickler refuses every other global, so
+a damaged or foreign stream fails with a :class:`ProtocolError` instead of
+building objects. Only gcdapp's own processes (the app and a host it
+started) speak it, over a pipe between them.
+
+Records, parent to host::
+
+    ("start", {"mode", "workers", "start_method", "kernel"})  # kernel: (module, qualname)
+    ("submit", task_id, function_name, args)
+    ("shutdown",)
+
+host to parent::
+
+    ("ready", python_facts) | ("refused", reason)
+    ("done", task_id, value) | ("raised", task_id, "broken" | "error", text)
+    ("bye",)
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import pickle
+import struct
+
+MAGIC = b"GCDH"
+_LENGTH = struct.Struct(">I")
+HEADER_SIZE = len(MAGIC) + _LENGTH.size
+#: The largest payload either side accepts (a chunk of 10,000 huge ints is far less).
+MAX_PAYLOAD = 256 * 1024 * 1024
+#: How much of a stream that is not records a message quotes.
+SHOWN_BYTES = 80
+_READ_SIZE = 1 << 16
+
+#: The only globals a record may name: ``array.array`` and how it unpickles.
+_ALLOWED_GLOBALS = {("array", "array"), ("array", "_array_reconstructor")}
+
+
+class ProtocolError(Exception):
+    """The other side sent something that is not a record."""
+
+
+class _PlainUnpickler(pickle.Unpickler):
+    def find_class(self, module, name):
+        if (module, name) in _ALLOWED_GLOBALS:
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"a record may not name {module}.{name}")
+
+
+def encode(record: tuple) -> bytes:
+    """One record as bytes on the wire."""
+    payload = pickle.dumps(record, pickle.HIGHEST_PROTOCOL)
+    if len(payload) > MAX_PAYLOAD:
+        raise ValueError(f"a record of {len(payload):,} bytes is over the limit "
+                         f"of {MAX_PAYLOAD:,}")
+    return MAGIC + _LENGTH.pack(len(payload)) + payload
+
+
+def decode_payload(payload: bytes) -> tuple:
+    """The record in ``payload``; ProtocolError when it is not one."""
+    try:
+        record = _PlainUnpickler(io.BytesIO(payload)).load()
+    except Exception as exc:
+        raise ProtocolError(f"a damaged record ({type(exc).__name__}: {exc})") from None
+    if type(record) is not tuple or not record or type(record[0]) is not str:
+        raise ProtocolError(f"a record that is not a tagged tuple: {_shown(payload)}")
+    return record
+
+
+def _shown(data: bytes) -> str:
+    text = repr(bytes(data[:SHOWN_BYTES]))
+    return text + ("…" if len(data) > SHOWN_BYTES else "")
+
+
+def write_all(fd: int, data: bytes) -> None:
+    """Write every byte of ``data`` to ``fd`` (a pipe may take it in parts)."""
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+
+
+class RecordReader:
+    """Reads records from a file descriptor, buffering what it has read."""
+
+    def __init__(self, fd: int, peer: str = "the other side"):
+        self.fd = fd
+        self.peer = peer
+        self._buffer = bytearray()
+
+    def _fill(self, size: int) -> bool:
+        """Read until the buffer holds ``size`` bytes; False at end of stream."""
+        buffer = self._buffer
+        while len(buffer) < size:
+            chunk = os.read(self.fd, max(_READ_SIZE, size - len(buffer)))
+            if not chunk:
+                return False
+            buffer += chunk
+        return True
+
+    def read(self) -> tuple | None:
+        """The next record; None at a clean end of the stream (between
+        records); ProtocolError for anything else."""
+        buffer = self._buffer
+        complete = self._fill(HEADER_SIZE)
+        head = bytes(buffer[: len(MAGIC)])
+        if head != MAGIC[: len(head)]:
+            raise ProtocolError(f"{self.peer} sent something that is not a gcdapp record: "
+                                f"{_shown(buffer)}")
+        if not complete:
+            if not buffer:
+                return None
+            raise ProtocolError(f"{self.peer}'s output ended in the middle of a record")
+        (size,) = _LENGTH.unpack_from(buffer, len(MAGIC))
+        if size > MAX_PAYLOAD:
+            raise ProtocolError(f"{self.peer} announced a record of {size:,} bytes, over the "
+                                f"limit of {MAX_PAYLOAD:,}: {_shown(buffer)}")
+        if not self._fill(HEADER_SIZE + size):
+            raise ProtocolError(f"{self.peer}'s output ended in the middle of a record")
+        payload = bytes(buffer[HEADER_SIZE : HEADER_SIZE + size])
+        del buffer[: HEADER_SIZE + size]
+        try:
+            return decode_payload(payload)
+        except ProtocolError as exc:
+            raise ProtocolError(f"{self.peer} sent {exc}") from None
