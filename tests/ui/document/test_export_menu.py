@@ -482,3 +482,48 @@ def test_a_short_export_shows_no_progress_dialog(qtbot, window, tmp_path):
         probe.stop()
     assert len(read_csv(tmp_path / "seed.csv")) == 11
     assert not any(shown)
+
+
+def test_the_sweep_and_the_map_export_as_charts_csv_and_pyperf(qtbot, window, tmp_path):
+    import subprocess
+    import sys
+
+    from gcdapp.core.leverage import LeverageMap
+    from gcdapp.core.run_settings import RunSettings
+    from gcdapp.core.sweep import Sweep
+
+    menu = window.export_menu
+    assert not any(a.isEnabled() for a in menu.experiment_actions.values())
+    assert menu.export_experiment("sweep", "csv", tmp_path / "none.csv") is None
+    assert "no worker sweep" in window.message.message().lower()
+    settings = RunSettings().with_values(mode="threads", kernel="euclid", repeats=2)
+    window.workspace.set_sweep(Sweep(window.workspace.pairs, settings, (1, 2)).execute())
+    window.workspace.set_leverage(
+        LeverageMap((3,), (1, 10), ("builtin",), "threads", rounds=2).execute())
+    qtbot.waitUntil(lambda: window.sweep_chart.point_count() == 2
+                    and window.leverage_chart.cell_count() == 2)
+    menu.refresh()
+    assert all(a.isEnabled() for a in menu.experiment_actions.values())
+
+    def export(call, *args):
+        with qtbot.waitSignal(menu.finished, timeout=EXPORT_TIMEOUT) as done:
+            assert call(*args) is not None
+        assert done.args[0] == "saved", window.message.message()
+        return Path(args[-1])
+
+    rows = read_csv(export(menu.export_experiment, "sweep", "csv", tmp_path / "sweep.csv"))
+    assert [int(r[rows[0].index("workers")]) for r in rows[1:]] == [1, 2]
+    rows = read_csv(export(menu.export_experiment, "leverage", "csv", tmp_path / "map.csv"))
+    assert [(r[2], r[4]) for r in rows[1:]] == [("builtin", "1"), ("builtin", "10")]
+    for kind in ("sweep", "leverage"):
+        path = export(menu.export_experiment, kind, "pyperf", tmp_path / f"{kind}.json")
+        stats = subprocess.run([sys.executable, "-m", "pyperf", "stats", str(path)],
+                               capture_output=True, text=True, timeout=120)
+        assert stats.returncode == 0, stats.stderr
+        assert "serial" in stats.stdout
+    for key in ("sweep", "leverage"):
+        png = export(menu.export_chart, key, ".png", tmp_path / f"{key}.png")
+        image = QImage(str(png))
+        assert not image.isNull() and image.width() > 100
+        svg = export(menu.export_chart, key, ".svg", tmp_path / f"{key}.svg")
+        assert ET.parse(svg).getroot().tag == "{http://www.w3.org/2000/svg}svg"
