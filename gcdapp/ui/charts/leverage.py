@@ -103,7 +103,8 @@ class LeverageChart(PlotChart):
         self._contour = pg.PlotDataItem([], [], connect="pairs",
                                         pen=pg.mkPen("#000000", width=4))
         item.addItem(self._contour)
-        self._labels: list[pg.TextItem] = []
+        self._label_items: dict[CellKey, pg.TextItem] = {}
+        self._title: str | None = None
         self._rows: list[tuple[str, int]] = []
         self._cols: list[int] = []
         self._result: LeverageResult | None = None
@@ -144,10 +145,8 @@ class LeverageChart(PlotChart):
         return 0 if x is None else len(x) // 2
 
     def cell_label(self, key: CellKey) -> str | None:
-        for label in self._labels:
-            if getattr(label, "cell_key", None) == key:
-                return label.toPlainText()
-        return None
+        label = self._label_items.get(key)
+        return None if label is None else label.toPlainText()
 
     def cell_center(self, key: CellKey) -> QPointF | None:
         """Where a cell's centre is, in view coordinates (None: not drawn)."""
@@ -172,63 +171,94 @@ class LeverageChart(PlotChart):
 
     @Slot()
     def _redraw(self) -> None:
+        """Draw the latest map. Only what changed is touched (a new cell's
+        label, the image, the contour): a running map adds one cell at a time,
+        and every Qt call from the GUI thread may wait for the GIL while the
+        coordinator thread computes."""
         if not self._alive():
             return
         self.redraws += 1
         result = self._drawn = self._result
         item = self.getPlotItem()
-        for label in self._labels:
-            item.removeItem(label)
-        self._labels = []
         if result is None or not result.kernels:
-            self._rows, self._cols = [], []
+            self._set_grid([], [])
             self._image.clear()
             self._grid.setData([], [])
             self._contour.setData([], [])
-            item.setTitle(None)
+            self._set_title(None)
             return
-        rows = self._rows = [(k, d) for k in result.kernels for d in result.digits]
-        cols = self._cols = list(result.chunksizes)
+        self._set_grid([(k, d) for k in result.kernels for d in result.digits],
+                       list(result.chunksizes))
+        rows, cols = self._rows, self._cols
         rgba = np.zeros((len(rows), len(cols), 4), dtype=np.ubyte)
         pays = np.full((len(rows), len(cols)), np.nan)
-        for r, (kernel, digits) in enumerate(rows):
-            for c, chunk in enumerate(cols):
-                cell = result.cell(kernel, digits, chunk)
-                if cell is None:
-                    rgba[r, c] = _PENDING
-                    continue
-                if not cell.measured:
-                    rgba[r, c] = _SKIPPED
-                    text, color = "skipped", QColor(80, 80, 80)
-                else:
-                    rgba[r, c] = speedup_rgba(cell.speedup)
-                    pays[r, c] = 1.0 if cell.speedup > BREAK_EVEN else 0.0
-                    text = f"{cell.speedup:.2g}×" + ("!" if cell.unstable else "")
-                    color = text_color_on(QColor(*rgba[r, c][:3]))
-                label = pg.TextItem(text, color=color, anchor=(0.5, 0.5))
-                label.cell_key = cell.key
-                label.setPos(c + 0.5, r + 0.5)
-                item.addItem(label, ignoreBounds=True)
-                self._labels.append(label)
+        row_of = {row: r for r, row in enumerate(rows)}
+        col_of = {chunk: c for c, chunk in enumerate(cols)}
+        seen = set()
+        for cell in result.cells:
+            key = cell.key
+            r, c = row_of.get((key.kernel, key.digits)), col_of.get(key.chunksize)
+            if r is None or c is None:
+                continue
+            seen.add(key)
+            if not cell.measured:
+                rgba[r, c] = _SKIPPED
+                text, color = "skipped", QColor(80, 80, 80)
+            else:
+                rgba[r, c] = speedup_rgba(cell.speedup)
+                pays[r, c] = 1.0 if cell.speedup > BREAK_EVEN else 0.0
+                text = f"{cell.speedup:.2g}×" + ("!" if cell.unstable else "")
+                color = text_color_on(QColor(*(int(v) for v in rgba[r, c][:3])))
+            self._set_label(key, text, color, c, r)
+        for key in [k for k in self._label_items if k not in seen]:
+            item.removeItem(self._label_items.pop(key))
         self._image.setImage(rgba, autoLevels=False)
         self._image.setRect(0, 0, len(cols), len(rows))
         self._contour.setData(*self._segments(pays, rows))
-        # a line between kernels
+        self._set_title(f"{result.mode} ×{result.workers} against serial · colour: speedup, "
+                        "log scale (blue < 1× < red) · black line: 1.0×"
+                        + ("" if result.status in ("completed", "running")
+                           else f" · {result.status}"))
+
+    def _set_title(self, title: str | None) -> None:
+        if title != self._title:
+            self._title = title
+            self.getPlotItem().setTitle(title, size="9pt")
+
+    def _set_label(self, key: CellKey, text: str, color: QColor, c: int, r: int) -> None:
+        label = self._label_items.get(key)
+        if label is None:
+            label = pg.TextItem(text, color=color, anchor=(0.5, 0.5))
+            label.cell_key = key
+            label.shown = (text, color.rgb())
+            label.setPos(c + 0.5, r + 0.5)
+            self.getPlotItem().addItem(label, ignoreBounds=True)
+            self._label_items[key] = label
+        elif label.shown != (text, color.rgb()):
+            label.shown = (text, color.rgb())
+            label.setText(text, color=color)
+
+    def _set_grid(self, rows: list[tuple[str, int]], cols: list[int]) -> None:
+        """The rows and columns (and with them the ticks and the range), when they change."""
+        if rows == self._rows and cols == self._cols:
+            return
+        item = self.getPlotItem()
+        for label in self._label_items.values():
+            item.removeItem(label)
+        self._label_items = {}
+        self._rows, self._cols = rows, cols
         gx, gy = [], []
         for r in range(1, len(rows)):
-            if rows[r][0] != rows[r - 1][0]:
+            if rows[r][0] != rows[r - 1][0]:  # a line between kernels
                 gx += [0, len(cols)]
                 gy += [r, r]
         self._grid.setData(gx, gy)
         item.getAxis("bottom").setTicks([[(c + 0.5, f"{v:,}") for c, v in enumerate(cols)], []])
         item.getAxis("left").setTicks([[(r + 0.5, f"{k} · {d} digits")
                                         for r, (k, d) in enumerate(rows)], []])
-        item.setXRange(0, len(cols), padding=0.02)
-        item.setYRange(0, len(rows), padding=0.02)
-        item.setTitle(f"{result.mode} ×{result.workers} against serial · colour: speedup, "
-                      "log scale (blue < 1× < red) · black line: 1.0×"
-                      + ("" if result.status in ("completed", "running")
-                         else f" · {result.status}"), size="9pt")
+        if rows and cols:
+            item.setXRange(0, len(cols), padding=0.02)
+            item.setYRange(0, len(rows), padding=0.02)
 
     @staticmethod
     def _segments(pays: np.ndarray, rows) -> tuple[list[float], list[float]]:

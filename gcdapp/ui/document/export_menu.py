@@ -270,7 +270,24 @@ class ExportMenu(QMenu):
         events = window.workspace.events
         events.pairs_changed.connect(self._changed)
         events.runs_changed.connect(self._changed)
-        events.experiments_changed.connect(self._changed)
+        # (a running experiment changes ~once a second: only its actions follow)
+        events.experiments_changed.connect(self._experiments_changed)
+
+    def _experiments_changed(self, _kind: str) -> None:
+        if self.busy:
+            return
+        for (kind, fmt), action in self.experiment_actions.items():
+            self._set_enabled(action, self._has_experiment(kind, fmt))
+        for (key, _suffix), action in self.chart_actions.items():
+            if key in ("sweep", "leverage"):
+                self._set_enabled(action, self._chart_has_content(key))
+
+    def _set_enabled(self, action: QAction, enabled: bool) -> None:
+        if action.isEnabled() != enabled:
+            action.setEnabled(enabled)
+            tip = action.property("enabledTip" if enabled else "disabledTip")
+            action.setToolTip(tip)
+            action.setStatusTip(tip)
 
     @Slot()
     def _changed(self, *_change) -> None:
@@ -306,11 +323,13 @@ class ExportMenu(QMenu):
         return bool(result.measured) if fmt == "pyperf" else bool(result.cells)
 
     def _chart_has_content(self, key: str) -> bool:
-        chart = self._chart(key)
-        if key == "sweep":
-            return chart.point_count() > 0
+        if key == "sweep":  # (from the data: the chart redraws a little later)
+            sweep = self._workspace.sweep
+            return sweep is not None and any(p.speedup is not None for p in sweep.points)
         if key == "leverage":
-            return chart.cell_count() > 0
+            leverage = self._workspace.leverage
+            return leverage is not None and bool(leverage.cells)
+        chart = self._chart(key)
         if key == "timeline":
             return chart.task_count() > 0
         if key == "completion":
@@ -512,6 +531,12 @@ class ExportMenu(QMenu):
         if Path(path).suffix.lower() not in CHART_FORMATS:
             path = f"{os.fspath(path)}{suffix}"
         chart = self._chart(key)
+        if key in ("sweep", "leverage"):  # draw now: a throttled redraw may be pending
+            experiment = self._experiment(key)
+            if key == "sweep":
+                chart.show_sweep(experiment, now=True)
+            else:
+                chart.show_map(experiment, now=True)
 
         def snapshot():
             return bytes_chunks(plot_bytes(chart, path)), f"the {title.lower()}"

@@ -18,6 +18,7 @@ chunk size and mode in the run settings.
 
 from __future__ import annotations
 
+import sys
 import time
 
 from PySide6.QtCore import QObject, Signal, Slot
@@ -47,6 +48,14 @@ from gcdapp.ui.running.status import RunStatus, format_duration
 __all__ = ["ExperimentController"]
 
 _UNITS = {"sweep": "runs", "leverage": "cells"}
+#: The interpreter's thread switch interval while an experiment runs. The
+#: coordinator thread runs Python for long stretches (the serial baseline,
+#: calibrating a kernel, the engine's loop); each Qt call of the GUI thread
+#: lets go of the GIL and must then wait for it up to the switch interval
+#: (5 ms by default), so a redraw of a few hundred Qt calls could stall the
+#: window for 100 ms and more. At 1 ms it waits less; the cost is a few more
+#: switches of the GIL, microseconds each, only while both threads want it.
+EXPERIMENT_SWITCH_INTERVAL_S = 0.001
 _NAMES = {"sweep": "Sweep", "leverage": "Leverage map"}
 
 
@@ -74,6 +83,8 @@ class ExperimentController(QObject):
         self._dialog_parent = dialog_parent
         self._last_sweep: SweepParams | None = None
         self._t0 = 0.0
+        self._switch_interval: float | None = None  # the interpreter's, while one runs
+        runner.experimentEnded.connect(self._on_ended)
         c = runner.coordinator
         c.experimentStep.connect(self._on_step)
         c.experimentProgressed.connect(self._on_progressed)
@@ -170,6 +181,9 @@ class ExperimentController(QObject):
     def _start(self, kind: str, experiment, prefix: str) -> bool:
         if not self.runner.start_experiment(ExperimentJob(kind, experiment)):
             return False
+        if self._switch_interval is None:
+            self._switch_interval = sys.getswitchinterval()
+            sys.setswitchinterval(min(self._switch_interval, EXPERIMENT_SWITCH_INTERVAL_S))
         self._t0 = time.monotonic()
         self._store(kind, experiment.result())
         self.status.start_steps(prefix, _UNITS[kind])
@@ -212,6 +226,12 @@ class ExperimentController(QObject):
             self.message.show_message(
                 f"{name} cancelled: the {done} finished {unit} are kept.", "info")
         self.experimentFinished.emit(kind, result.status)
+
+    @Slot(bool)
+    def _on_ended(self, _completed: bool) -> None:
+        if self._switch_interval is not None:
+            sys.setswitchinterval(self._switch_interval)
+            self._switch_interval = None
 
     # -- views ------------------------------------------------------------------
     def _on_experiments_changed(self, kind: str) -> None:

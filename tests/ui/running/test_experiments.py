@@ -4,6 +4,8 @@ loads its workload into the pairs."""
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, Qt
@@ -36,7 +38,9 @@ def test_a_sweep_draws_points_while_running_and_cancels_keeping_them(qtbot, wind
     chart._timer.timeout.disconnect()
     chart._timer.timeout.connect(watch)
     # three rounds of (serial, ×1, ×2): cancelled after the first points show
+    interval = sys.getswitchinterval()
     assert experiments.start_sweep(SweepParams("processes", (1, 2), 3))
+    assert sys.getswitchinterval() <= 0.001
     assert window.runner.running and experiments.running == "sweep"
     assert window.chart_tabs.currentWidget() is chart
     assert not window.run_action.isEnabled() and window.cancel_action.isEnabled()
@@ -48,6 +52,7 @@ def test_a_sweep_draws_points_while_running_and_cancels_keeping_them(qtbot, wind
     assert finished.args == ["sweep", "cancelled"]
     assert not window.runner.running and not window.runner.coordinator.busy
     assert experiments.running is None
+    assert sys.getswitchinterval() == interval
     sweep = window.workspace.sweep
     assert sweep.status == "cancelled"
     kept = [p for p in sweep.points if p.speedup is not None]

@@ -1,0 +1,158 @@
+"""The window's experiments against their targets. Run by hand:
+
+    QT_QPA_PLATFORM=offscreen python tests/benchmarks/bench_experiments_gui.py [--rounds 2]
+        [--save SESSION.gcdapp.json]
+
+- the default leverage map started from the window (Run ▸ Leverage map…,
+  the default grid): its total time (target ≤ 60 s on 2 cores) and the
+  longest event-loop stall while it runs (a 10 ms QTimer probes the GUI
+  thread; target: no stall over 50 ms), with the GUI thread's own time per
+  update (storing the map so far, redrawing the heat map);
+- beside it, interleaved round by round (window, bare, window, bare, …),
+  the same map run bare (``LeverageMap().execute()``, what ``gcdapp-cli
+  leverage`` does), so the window's own cost is a ratio measured side by
+  side. Medians of ``--rounds`` rounds.
+
+A sweep's overhead against the same runs made one by one with ``gcdapp-cli
+run`` is measured by ``tests/benchmarks/bench_sweep.py``; the window runs the
+very same :class:`~gcdapp.core.sweep.Sweep` on its coordinator thread.
+
+``--save`` writes the last window's session (with its map) for a screenshot.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+
+
+def _sandbox_user_dirs() -> None:
+    root = tempfile.mkdtemp(prefix="gcdapp-bench-")
+    for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
+        os.environ[var] = os.path.join(root, var.lower())
+        os.makedirs(os.environ[var], exist_ok=True)
+    os.environ["HOME"] = os.path.join(root, "home")
+    os.makedirs(os.environ["HOME"], exist_ok=True)
+
+
+def window_map(app, save: str | None = None) -> dict:
+    from PySide6.QtCore import QElapsedTimer, QTimer
+
+    from gcdapp.ui import MainWindow
+
+    window = MainWindow()
+    window.resize(1280, 800)
+    window.show()
+    experiments, chart = window.experiments, window.leverage_chart
+    gaps: list[float] = []
+    clock = QElapsedTimer()
+    probe = QTimer()
+    probe.setInterval(10)
+    probe.timeout.connect(lambda: gaps.append(clock.restart()))
+    # the GUI thread's own work per update: the slot storing the map so far
+    # (the workspace and its listeners) and the chart's throttled redraws
+    spent = {"progress": [], "redraw": []}
+
+    def timed(name, func):
+        def wrapper(*args):
+            t = time.perf_counter()
+            func(*args)
+            spent[name].append(time.perf_counter() - t)
+        return wrapper
+
+    coordinator = window.runner.coordinator
+    coordinator.experimentProgressed.disconnect(experiments._on_progressed)
+    coordinator.experimentProgressed.connect(timed("progress", experiments._on_progressed))
+    chart._timer.timeout.disconnect()
+    chart._timer.timeout.connect(timed("redraw", chart._redraw))
+    finished = {}
+
+    def done(kind, status):
+        finished["t"] = time.perf_counter()
+        finished["status"] = status
+        QTimer.singleShot(200, app.quit)
+
+    experiments.experimentFinished.connect(done)
+    started = {}
+
+    def start():
+        started["t"] = time.perf_counter()
+        assert experiments.start_map(None)
+
+    clock.start()
+    probe.start()
+    QTimer.singleShot(100, start)
+    app.exec()
+    probe.stop()
+    total = finished["t"] - started["t"]
+    result = window.workspace.leverage
+    if save:
+        window.documents.save_session(save)
+    window.close()
+    ordered = sorted(gaps[1:])
+    return {
+        "total": total, "status": finished["status"], "cells": len(result.cells),
+        "measured": len(result.measured), "worst_gap": ordered[-1] if ordered else float("nan"),
+        "p99_gap": ordered[int(0.99 * (len(ordered) - 1))] if ordered else float("nan"),
+        "ticks": len(gaps), "updates": len(spent["progress"]), "redraws": len(spent["redraw"]),
+        "progress_ms": 1000 * max(spent["progress"], default=0.0),
+        "redraw_ms": 1000 * max(spent["redraw"], default=0.0),
+        "finding": result.finding(),
+    }
+
+
+def bare_map() -> float:
+    from gcdapp.core.leverage import LeverageMap
+
+    t = time.perf_counter()
+    result = LeverageMap().execute()
+    assert result.status == "completed", result.error
+    return time.perf_counter() - t
+
+
+def main() -> None:
+    _sandbox_user_dirs()
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--save", default=None)
+    args = parser.parse_args()
+    from gcdapp.core.system import usable_cores
+    from gcdapp.ui.app import create_application
+
+    app = create_application(sys.argv[:1])
+    print(f"Python {platform.python_version()}, {usable_cores()} usable cores, "
+          f"QT_QPA_PLATFORM={os.environ.get('QT_QPA_PLATFORM', '(default)')}; "
+          f"{args.rounds} rounds, window and bare interleaved")
+    windows, bares = [], []
+    for r in range(args.rounds):
+        first_window = r % 2 == 0
+        for side in (("window", "bare") if first_window else ("bare", "window")):
+            if side == "window":
+                m = window_map(app, args.save if r == args.rounds - 1 else None)
+                windows.append(m)
+                print(f"  round {r + 1} window: {m['total']:.1f} s, {m['status']}, "
+                      f"{m['measured']}/{m['cells']} cells measured; longest stall "
+                      f"{m['worst_gap']:.0f} ms (99th pct {m['p99_gap']:.0f} ms, "
+                      f"{m['ticks']} ticks); {m['updates']} updates, {m['redraws']} redraws, "
+                      f"slowest update {m['progress_ms']:.1f} ms, slowest redraw "
+                      f"{m['redraw_ms']:.1f} ms", flush=True)
+            else:
+                bares.append(bare_map())
+                print(f"  round {r + 1} bare:   {bares[-1]:.1f} s", flush=True)
+    med_w = statistics.median(m["total"] for m in windows)
+    med_b = statistics.median(bares)
+    worst = max(m["worst_gap"] for m in windows)
+    print(f"default leverage map from the window: median {med_w:.1f} s over {len(windows)} "
+          f"(target ≤ 60 s on 2 cores); bare median {med_b:.1f} s; window/bare "
+          f"{med_w / med_b:.3f}×")
+    print(f"longest event-loop stall in any round: {worst:.0f} ms (target ≤ 50 ms)")
+    print(f"finding: {windows[-1]['finding']}")
+
+
+if __name__ == "__main__":
+    main()
