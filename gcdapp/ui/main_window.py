@@ -237,6 +237,7 @@ class MainWindow(QMainWindow):
         self.panel.cancelRequested.connect(runner.cancel_run)
         self.panel.set_experiment_actions([self.sweep_action, self.leverage_action])
         self.experiments.experimentStarted.connect(self._show_experiment_tab)
+        self.chart_tabs.currentChanged.connect(self._explain_tab)
         runner.runningChanged.connect(self._show_runs_tab)
         self.workspace.events.settings_changed.connect(self._sync_kernel)
         self.runs.runSelected.connect(runner.show_run)
@@ -278,6 +279,15 @@ class MainWindow(QMainWindow):
     def _show_experiment_tab(self, kind: str) -> None:
         self.chart_tabs.setCurrentWidget(self.sweep_chart if kind == "sweep"
                                          else self.leverage_chart)
+
+    @Slot(int)
+    def _explain_tab(self, _index: int) -> None:
+        """The sweep's or the map's tab came to the front: the findings explain it
+        (not while it runs: it is explained when it ends)."""
+        shown = self.chart_tabs.currentWidget()
+        kind = {self.sweep_chart: "sweep", self.leverage_chart: "leverage"}.get(shown)
+        if kind is not None and self.experiments.running is None:
+            self.experiments.show_findings(kind)
 
     @Slot(bool)
     def _show_runs_tab(self, running: bool) -> None:

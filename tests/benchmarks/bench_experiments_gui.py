@@ -53,7 +53,15 @@ def window_map(app, save: str | None = None) -> dict:
     clock = QElapsedTimer()
     probe = QTimer()
     probe.setInterval(10)
-    probe.timeout.connect(lambda: gaps.append(clock.restart()))
+    stalls: list[tuple[float, int]] = []  # (seconds since the start, gap in ms) over 50 ms
+
+    def tick():
+        gap = clock.restart()
+        gaps.append(gap)
+        if gap > 50 and "t" in started:
+            stalls.append((time.perf_counter() - started["t"], gap))
+
+    probe.timeout.connect(tick)
     # the GUI thread's own work per update: the slot storing the map so far
     # (the workspace and its listeners) and the chart's throttled redraws
     spent = {"progress": [], "redraw": []}
@@ -71,6 +79,7 @@ def window_map(app, save: str | None = None) -> dict:
     chart._timer.timeout.disconnect()
     chart._timer.timeout.connect(timed("redraw", chart._redraw))
     finished = {}
+    started = {}
 
     def done(kind, status):
         finished["t"] = time.perf_counter()
@@ -78,7 +87,6 @@ def window_map(app, save: str | None = None) -> dict:
         QTimer.singleShot(200, app.quit)
 
     experiments.experimentFinished.connect(done)
-    started = {}
 
     def start():
         started["t"] = time.perf_counter()
@@ -103,6 +111,7 @@ def window_map(app, save: str | None = None) -> dict:
         "progress_ms": 1000 * max(spent["progress"], default=0.0),
         "redraw_ms": 1000 * max(spent["redraw"], default=0.0),
         "finding": result.finding(),
+        "stalls": ", ".join(f"{g} ms at {t:.1f} s" for t, g in stalls) or "none",
     }
 
 
@@ -140,7 +149,7 @@ def main() -> None:
                       f"{m['worst_gap']:.0f} ms (99th pct {m['p99_gap']:.0f} ms, "
                       f"{m['ticks']} ticks); {m['updates']} updates, {m['redraws']} redraws, "
                       f"slowest update {m['progress_ms']:.1f} ms, slowest redraw "
-                      f"{m['redraw_ms']:.1f} ms", flush=True)
+                      f"{m['redraw_ms']:.1f} ms; stalls over 50 ms: {m['stalls']}", flush=True)
             else:
                 bares.append(bare_map())
                 print(f"  round {r + 1} bare:   {bares[-1]:.1f} s", flush=True)

@@ -27,7 +27,8 @@ from gcdapp.core.leverage_result import BREAK_EVEN, CellKey, LeverageCell, Lever
 from gcdapp.ui.charts.base import PlotChart
 from gcdapp.ui.charts.palette import text_color_on
 
-__all__ = ["LOG_RANGE", "REDRAW_MS", "LeverageChart", "cell_text", "speedup_rgba"]
+__all__ = ["LOG_RANGE", "REDRAW_MS", "LeverageChart", "cell_text", "speedup_label",
+           "speedup_rgba"]
 
 REDRAW_MS = 100
 #: The colour scale spans 10^-LOG_RANGE to 10^LOG_RANGE times serial.
@@ -46,6 +47,13 @@ def _duration(seconds: float | None) -> str:
     if seconds < 1:
         return f"{seconds * 1e3:.2f} ms"
     return f"{seconds:.3f} s"
+
+
+def speedup_label(speedup: float) -> str:
+    """``0.087×``, ``1.02×``, ``12×``: what a cell says."""
+    if speedup < 0.1:
+        return f"{speedup:.2g}×"
+    return f"{speedup:.2f}×" if speedup < 10 else f"{speedup:.0f}×"
 
 
 def speedup_rgba(speedup: float) -> tuple[int, int, int, int]:
@@ -83,7 +91,8 @@ class LeverageChart(PlotChart):
     """The last leverage map as a heat map with its 1.0× contour."""
 
     ACCESSIBLE_NAME = "Leverage map"
-    X_LABEL = "pairs per task (chunk size)"
+    X_LABEL = ("pairs per task (chunk size) · blue: slower than serial, red: faster · "
+               "! unstable (pyperf's rules)")
     Y_LABEL = None
     GRID = (False, False)
 
@@ -207,7 +216,7 @@ class LeverageChart(PlotChart):
             else:
                 rgba[r, c] = speedup_rgba(cell.speedup)
                 pays[r, c] = 1.0 if cell.speedup > BREAK_EVEN else 0.0
-                text = f"{cell.speedup:.2g}×" + ("!" if cell.unstable else "")
+                text = speedup_label(cell.speedup) + ("!" if cell.unstable else "")
                 color = text_color_on(QColor(*(int(v) for v in rgba[r, c][:3])))
             self._set_label(key, text, color, c, r)
         for key in [k for k in self._label_items if k not in seen]:
@@ -215,10 +224,10 @@ class LeverageChart(PlotChart):
         self._image.setImage(rgba, autoLevels=False)
         self._image.setRect(0, 0, len(cols), len(rows))
         self._contour.setData(*self._segments(pays, rows))
-        self._set_title(f"{result.mode} ×{result.workers} against serial · colour: speedup, "
-                        "log scale (blue < 1× < red) · black line: 1.0×"
+        self._set_title(f"{result.mode} ×{result.workers} against serial"
                         + ("" if result.status in ("completed", "running")
-                           else f" · {result.status}"))
+                           else f" ({result.status})")
+                        + " · colour: speedup, log scale · black line: 1.0×")
 
     def _set_title(self, title: str | None) -> None:
         if title != self._title:

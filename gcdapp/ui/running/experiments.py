@@ -235,10 +235,15 @@ class ExperimentController(QObject):
 
     # -- views ------------------------------------------------------------------
     def _on_experiments_changed(self, kind: str) -> None:
+        """Charts follow (throttled); a sweep or map opened from a session
+        without runs is explained in the findings panel."""
         if kind == "sweep":
             self.sweep_chart.show_sweep(self.workspace.sweep)
         else:
             self.leverage_chart.show_map(self.workspace.leverage)
+        shown = self.workspace.sweep if kind == "sweep" else self.workspace.leverage
+        if shown is not None and not self.running and not len(self.workspace.history):
+            self.show_findings(kind)
 
     def show_now(self, kind: str) -> None:
         """Draw the workspace's sweep or map at once (not throttled)."""

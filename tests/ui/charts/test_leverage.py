@@ -7,7 +7,7 @@ import pytest
 from gcdapp.core.leverage import LeverageMap
 from gcdapp.core.leverage_result import CellKey
 from gcdapp.core.stats import Summary
-from gcdapp.ui.charts.leverage import LeverageChart, cell_text, speedup_rgba
+from gcdapp.ui.charts.leverage import LeverageChart, cell_text, speedup_label, speedup_rgba
 
 
 @pytest.fixture(scope="module")
@@ -35,11 +35,16 @@ def test_cells_labels_and_skipped_ones(chart, leverage):
     chart.show_map(leverage, now=True)
     assert chart.cell_count() == len(leverage.measured) == 6
     cell = leverage.cell("builtin", 3, 10)
-    assert chart.cell_label(cell.key).startswith(f"{cell.speedup:.2g}×")
+    assert chart.cell_label(cell.key).startswith(speedup_label(cell.speedup))
     assert chart.cell_label(CellKey("bruteforce", 30, 1)) == "skipped"
     assert chart.cell_at(chart.cell_center(cell.key)) == cell
     assert "skipped: bruteforce tries" in cell_text(leverage.cell("bruteforce", 30, 1),
                                                     "threads")
+
+
+def test_labels_keep_two_significant_figures_where_they_matter():
+    assert [speedup_label(v) for v in (0.0874, 0.5, 1.024, 9.996, 12.4)] == [
+        "0.087×", "0.50×", "1.02×", "10.00×", "12×"]
 
 
 def test_colours_are_log_scaled_around_one():

@@ -13,6 +13,7 @@ from PySide6.QtCore import QPoint, Qt
 from gcdapp.core.generate import generate_pairs
 from gcdapp.core.leverage_result import CellKey
 from gcdapp.core.presets import SEED_NUMBERS
+from gcdapp.ui.charts.leverage import speedup_label
 from gcdapp.ui.running.experiment_dialogs import LeverageParams, SweepDialog, SweepParams
 from tests.conftest import pool_processes, wait_no_pool_processes
 
@@ -126,7 +127,7 @@ def test_a_tiny_map_draws_cells_and_a_click_loads_that_workload(qtbot, window):
     assert chart.cell_count() == 2 == len(result.measured)
     key = CellKey("builtin", 3, 20)
     cell = result.cell("builtin", 3, 20)
-    assert chart.cell_label(key) == f"{cell.speedup:.2g}×" + ("!" if cell.unstable else "")
+    assert chart.cell_label(key) == speedup_label(cell.speedup) + ("!" if cell.unstable else "")
     assert window.findings.title().startswith("Leverage map: processes")
     before = window.workspace.pairs.copy()
     qtbot.waitExposed(chart)
