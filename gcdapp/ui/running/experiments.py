@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import sys
 import time
+import weakref
 
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QDialog, QWidget
@@ -80,7 +81,10 @@ class ExperimentController(QObject):
         self.findings = findings
         self.sweep_chart = sweep_chart
         self.leverage_chart = leverage_chart
-        self._dialog_parent = dialog_parent
+        # Weakly: the window owns this controller (a cycle would wait for the
+        # garbage collector, which may run on any thread).
+        self._dialog_parent_ref = (weakref.ref(dialog_parent) if dialog_parent is not None
+                                   else lambda: None)
         self._last_sweep: SweepParams | None = None
         self._t0 = 0.0
         self._switch_interval: float | None = None  # the interpreter's, while one runs
@@ -124,7 +128,7 @@ class ExperimentController(QObject):
         if self.runner.running:
             return False
         d = self.default_sweep()
-        dialog = SweepDialog(d.mode, d.workers, d.repeats, self._dialog_parent)
+        dialog = SweepDialog(d.mode, d.workers, d.repeats, self._dialog_parent_ref())
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return False
         return self.start_sweep(dialog.params())
@@ -134,7 +138,7 @@ class ExperimentController(QObject):
         """Ask for a map's values (the default grid first), then start it."""
         if self.runner.running:
             return False
-        dialog = LeverageDialog(self._dialog_parent)
+        dialog = LeverageDialog(self._dialog_parent_ref())
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return False
         return self.start_map(dialog.params())

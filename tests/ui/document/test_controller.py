@@ -150,6 +150,8 @@ def test_a_session_keeps_the_last_sweep_and_map_and_redraws_them(qtbot, make_win
     second = make_window(show=True)
     assert second.workspace.sweep is None and second.sweep_chart.point_count() == 0
     assert second.documents.open_path(path)
+    assert "10 pairs, 0 runs, a worker sweep and a leverage map from" in \
+        second.status.label.text()
     assert second.workspace.sweep.to_json() == sweep.to_json()
     assert second.workspace.leverage.to_json() == leverage.to_json()
     qtbot.waitUntil(lambda: second.sweep_chart.point_count() == 2)

@@ -38,9 +38,9 @@ def test_a_sweep_draws_points_while_running_and_cancels_keeping_them(qtbot, wind
 
     chart._timer.timeout.disconnect()
     chart._timer.timeout.connect(watch)
-    # three rounds of (serial, ×1, ×2): cancelled after the first points show
+    # eight rounds of (serial, ×1, ×2): cancelled once the first points show
     interval = sys.getswitchinterval()
-    assert experiments.start_sweep(SweepParams("processes", (1, 2), 3))
+    assert experiments.start_sweep(SweepParams("processes", (1, 2), 8))
     assert sys.getswitchinterval() <= 0.001
     assert window.runner.running and experiments.running == "sweep"
     assert window.chart_tabs.currentWidget() is chart
@@ -174,3 +174,39 @@ def test_cancel_before_the_first_step_keeps_the_window_usable(qtbot, window, kin
     assert done.args == [kind, "cancelled"]
     assert not window.runner.coordinator.busy
     assert wait_no_pool_processes() == []
+
+
+def test_the_findings_follow_the_experiment_tab_shown(qtbot, window):
+    from gcdapp.core.leverage import LeverageMap
+    from gcdapp.core.sweep import Sweep
+
+    choose_euclid(window)
+    settings = window.workspace.settings.with_values(mode="threads", repeats=1)
+    window.workspace.set_sweep(Sweep(window.workspace.pairs, settings, (1, 2)).execute())
+    window.workspace.set_leverage(
+        LeverageMap((3,), (1,), ("builtin",), "threads", rounds=1).execute())
+    window.chart_tabs.setCurrentWidget(window.sweep_chart)
+    assert window.findings.title() == "Worker sweep: threads, euclid"
+    assert window.findings.findings()[0].text == window.workspace.sweep.finding()
+    window.chart_tabs.setCurrentWidget(window.leverage_chart)
+    assert window.findings.title().startswith("Leverage map: threads")
+
+
+def test_the_map_dialog_offers_the_default_grid_and_names_bad_values(qtbot):
+    from gcdapp.core.leverage import DEFAULT_CHUNKSIZES, DEFAULT_DIGITS, DEFAULT_KERNELS
+    from gcdapp.ui.running.experiment_dialogs import LeverageDialog
+
+    dialog = LeverageDialog()
+    qtbot.addWidget(dialog)
+    params = dialog.params()
+    assert (params.digits, params.chunksizes, params.kernels) == (
+        DEFAULT_DIGITS, DEFAULT_CHUNKSIZES, DEFAULT_KERNELS)
+    assert params.mode == "processes" and params.rounds == 3
+    dialog.chunksizes.setText("1, 10, 0")
+    dialog.accept()
+    assert "chunk size '0': must be between 1 and" in dialog.error.text()
+    dialog.chunksizes.setText("1")
+    for box in dialog.kernels.values():
+        box.setChecked(False)
+    dialog.accept()
+    assert dialog.error.text() == "choose at least one kernel"
