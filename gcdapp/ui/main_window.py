@@ -351,6 +351,7 @@ class MainWindow(QMainWindow):
         self.editor.close_parse()
         self.documents.close_parse()
         self.runner.shutdown(2000)
+        self.experiments.shutdown()
         self.documents.finish_session()
 
 

@@ -231,6 +231,12 @@ class ExperimentController(QObject):
                 f"{name} cancelled: the {done} finished {unit} are kept.", "info")
         self.experimentFinished.emit(kind, result.status)
 
+    def shutdown(self) -> None:
+        """The window closes (after the runner stopped the coordinator): the
+        interpreter gets its switch interval back even if the experiment's
+        end was never delivered."""
+        self._on_ended(False)
+
     @Slot(bool)
     def _on_ended(self, _completed: bool) -> None:
         if self._switch_interval is not None:

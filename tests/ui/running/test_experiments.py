@@ -210,3 +210,20 @@ def test_the_map_dialog_offers_the_default_grid_and_names_bad_values(qtbot):
         box.setChecked(False)
     dialog.accept()
     assert dialog.error.text() == "choose at least one kernel"
+
+
+def test_closing_the_window_mid_sweep_stops_it_and_restores_the_switch_interval(qtbot):
+    from gcdapp.ui import MainWindow
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    choose_euclid(window)
+    interval = sys.getswitchinterval()
+    assert window.experiments.start_sweep(SweepParams("processes", (1, 2), 8))
+    qtbot.waitUntil(lambda: window.workspace.sweep is not None
+                    and len(window.workspace.sweep.measurements) >= 1, timeout=TIMEOUT)
+    window.close()
+    assert sys.getswitchinterval() == interval
+    assert not window.runner.coordinator._thread.isRunning()
+    assert wait_no_pool_processes() == []
