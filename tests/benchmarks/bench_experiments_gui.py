@@ -13,9 +13,12 @@
   leverage`` does), so the window's own cost is a ratio measured side by
   side. Medians of ``--rounds`` rounds.
 
-A sweep's overhead against the same runs made one by one with ``gcdapp-cli
-run`` is measured by ``tests/benchmarks/bench_sweep.py``; the window runs the
-very same :class:`~gcdapp.core.sweep.Sweep` on its coordinator thread.
+- a sweep from the window (seed pairs, processes, workers 1,2, 3 repeats)
+  against the same sweep run bare (``Sweep(...).execute()``), interleaved,
+  ``--sweep-rounds`` rounds: the window's own cost on a sweep. A sweep's
+  overhead against the same runs made one by one with ``gcdapp-cli run`` is
+  measured by ``tests/benchmarks/bench_sweep.py`` (the window runs that very
+  :class:`~gcdapp.core.sweep.Sweep`).
 
 ``--save`` writes the last window's session (with its map) for a screenshot.
 """
@@ -115,6 +118,48 @@ def window_map(app, save: str | None = None) -> dict:
     }
 
 
+SWEEP = ("processes", (1, 2), 3)
+
+
+def window_sweep(app) -> float:
+    from PySide6.QtCore import QTimer
+
+    from gcdapp.ui import MainWindow
+    from gcdapp.ui.running.experiment_dialogs import SweepParams
+
+    window = MainWindow()
+    window.show()
+    times = {}
+
+    def start():
+        times["start"] = time.perf_counter()
+        assert window.experiments.start_sweep(SweepParams(*SWEEP))
+
+    def done(_kind, status):
+        times["end"] = time.perf_counter()
+        assert status == "completed", window.workspace.sweep.error
+        QTimer.singleShot(100, app.quit)
+
+    window.experiments.experimentFinished.connect(done)
+    QTimer.singleShot(100, start)
+    app.exec()
+    window.close()
+    return times["end"] - times["start"]
+
+
+def bare_sweep() -> float:
+    from gcdapp.core.presets import get_preset
+    from gcdapp.core.run_settings import RunSettings
+    from gcdapp.core.sweep import Sweep
+
+    mode, workers, repeats = SWEEP
+    t = time.perf_counter()
+    result = Sweep(get_preset("seed").array(),
+                   RunSettings().with_values(mode=mode, repeats=repeats), workers).execute()
+    assert result.status == "completed", result.error
+    return time.perf_counter() - t
+
+
 def bare_map() -> float:
     from gcdapp.core.leverage import LeverageMap
 
@@ -129,6 +174,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--save", default=None)
+    parser.add_argument("--sweep-rounds", type=int, default=3)
     args = parser.parse_args()
     from gcdapp.core.system import usable_cores
     from gcdapp.ui.app import create_application
@@ -161,6 +207,18 @@ def main() -> None:
           f"{med_w / med_b:.3f}×")
     print(f"longest event-loop stall in any round: {worst:.0f} ms (target ≤ 50 ms)")
     print(f"finding: {windows[-1]['finding']}")
+    if args.sweep_rounds:
+        sw, sb = [], []
+        for r in range(args.sweep_rounds):
+            for side in (("window", "bare") if r % 2 == 0 else ("bare", "window")):
+                (sw if side == "window" else sb).append(
+                    window_sweep(app) if side == "window" else bare_sweep())
+            print(f"  sweep round {r + 1}: window {sw[-1]:.2f} s, bare {sb[-1]:.2f} s",
+                  flush=True)
+        ratios = sorted(w / b for w, b in zip(sw, sb))
+        print(f"sweep from the window / bare sweep ({SWEEP[0]} ×{SWEEP[1]}, {SWEEP[2]} "
+              f"repeats, seed pairs): median {statistics.median(ratios):.3f}× over "
+              f"{len(ratios)} rounds (per round {ratios[0]:.3f}–{ratios[-1]:.3f})")
 
 
 if __name__ == "__main__":
