@@ -199,6 +199,8 @@ def main() -> None:
             else:
                 bares.append(bare_map())
                 print(f"  round {r + 1} bare:   {bares[-1]:.1f} s", flush=True)
+    if not windows:
+        return sweeps(app, args.sweep_rounds)
     med_w = statistics.median(m["total"] for m in windows)
     med_b = statistics.median(bares)
     worst = max(m["worst_gap"] for m in windows)
@@ -207,9 +209,13 @@ def main() -> None:
           f"{med_w / med_b:.3f}×")
     print(f"longest event-loop stall in any round: {worst:.0f} ms (target ≤ 50 ms)")
     print(f"finding: {windows[-1]['finding']}")
-    if args.sweep_rounds:
+    sweeps(app, args.sweep_rounds)
+
+
+def sweeps(app, rounds: int) -> None:
+    if rounds:
         sw, sb = [], []
-        for r in range(args.sweep_rounds):
+        for r in range(rounds):
             for side in (("window", "bare") if r % 2 == 0 else ("bare", "window")):
                 (sw if side == "window" else sb).append(
                     window_sweep(app) if side == "window" else bare_sweep())

@@ -66,3 +66,7 @@ def test_updates_while_running_are_throttled(qtbot, chart, sweep):
     assert chart.redraws == before + 1
     chart.clear()
     assert chart.point_count() == 0 and not chart._cores.isVisible()
+    # a cleared chart still lays out and paints (its error bars lost every array)
+    assert chart._bars.boundingRect().isNull()
+    chart.show_sweep(sweep, now=True)
+    assert chart._bars.boundingRect().height() > 0
