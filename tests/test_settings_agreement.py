@@ -20,7 +20,9 @@ from gcdapp.ui.running.settings_panel import CUSTOM_CONTROLS, ModePanel
 COUNTS = [s for s in SETTINGS if s.kind == "count"]
 CHOICES = [s for s in SETTINGS if s.kind == "choice"]
 FLAGS = [s for s in SETTINGS if s.kind == "flag"]
-TEXTS = [s for s in SETTINGS if s.kind == "text"]
+TEXTS = [s for s in SETTINGS if s.kind == "text" and not s.optional]
+#: optional texts (None when empty), such as the Python to run in
+OPTIONAL_TEXTS = [s for s in SETTINGS if s.kind == "text" and s.optional]
 
 
 def _cli(*flags: str):
@@ -166,3 +168,26 @@ def test_every_layer_keeps_a_text_setting(s, panel, tmp_path):
         decode_session(json.dumps(doc).encode())
     del doc["settings"][s.name]  # a file written before the setting existed
     assert decode_session(json.dumps(doc).encode()).settings.get(s.name) == s.default
+
+
+@pytest.mark.parametrize("s", OPTIONAL_TEXTS, ids=lambda s: s.name)
+def test_every_layer_keeps_an_optional_text_setting(s, tmp_path):
+    value = "3.13"
+    assert getattr(_cli(s.flag, value), s.name) == value
+    assert getattr(_cli(), s.name) is None
+    assert getattr(_cli(s.flag, ""), s.name) is None  # empty on the command line: none
+    prefs = AppSettings(QSettings(str(tmp_path / "p.conf"), QSettings.Format.IniFormat))
+    for v in (value, None):
+        settings = RunSettings().with_values(**{s.name: v})
+        data = encode_session(Session(pairs=as_pairs([(1, 2)]), settings=settings))
+        assert decode_session(data).settings.get(s.name) == v
+        prefs.save_run_choices(settings)
+        assert prefs.run_choices().get(s.name) == v
+    doc = json.loads(data)
+    for bad, said in ((8786, "should be a string or null"), ("two\nlines", "should be one line"),
+                      ("  ", "should be .+ or null, not '  '")):
+        doc["settings"][s.name] = bad
+        with pytest.raises(SessionError, match=f"settings.{s.name} {said}"):
+            decode_session(json.dumps(doc).encode())
+    del doc["settings"][s.name]  # a file written before the setting existed
+    assert decode_session(json.dumps(doc).encode()).settings.get(s.name) is None

@@ -565,3 +565,32 @@ def comparison_findings(records: Iterable[RunRecord], history: RunHistory,
                                           "differences."))
         out.append(_recommend(members, history, cores, unstable=bool(unstable)))
     return out
+
+
+# -- experiments ------------------------------------------------------------------------
+
+def sweep_findings(sweep) -> list[Finding]:
+    """A worker sweep's sentence (:func:`gcdapp.core.sweep_result.describe`),
+    and its failure if it failed."""
+    out = [Finding("sweep", sweep.finding())]
+    if sweep.error:
+        out.append(Finding("status", f"The sweep failed: {sweep.error}."))
+    return out
+
+
+def leverage_findings(leverage) -> list[Finding]:
+    """A leverage map's sentence, and its failure if it failed."""
+    out = [Finding("leverage", leverage.finding())]
+    if leverage.error:
+        out.append(Finding("status", f"The map failed: {leverage.error}."))
+    return out
+
+
+def cell_findings(cell, mode: str) -> list[Finding]:
+    """One cell of a leverage map
+    (:func:`gcdapp.core.leverage_result.describe_cell`), and what loading it did."""
+    from gcdapp.core.leverage_result import describe_cell
+
+    return [Finding("leverage", describe_cell(cell, mode)),
+            Finding("recommendation", "Its pairs are loaded, with its kernel, chunk size and "
+                                      "mode: press Compare modes (Ctrl+F5) to run them again.")]

@@ -159,6 +159,34 @@ def describe(result: LeverageResult) -> str:
     return " ".join(parts)
 
 
+def _duration(seconds: float) -> str:
+    if seconds < 1e-3:
+        return f"{seconds * 1e6:.1f} µs"
+    return f"{seconds * 1e3:.1f} ms" if seconds < 1 else f"{seconds:.2f} s"
+
+
+def describe_cell(cell: LeverageCell, mode: str) -> str:
+    """One cell in a sentence or two: ``builtin, 7 digits, 1 per task:
+    processes ran 0.04× serial (median of 3 rounds), so they do not pay:
+    0.3 µs of compute per task against 210.0 µs moving it.``"""
+    if cell.skipped:
+        return f"{cell.key.label}: skipped, {cell.skipped}."
+    if cell.speedup is None:
+        return f"{cell.key.label}: not measured yet."
+    verdict = "so they pay" if cell.pays else "so they do not pay"
+    text = (f"{cell.key.label}: {mode} ran {cell.speedup:.2f}× serial (median of "
+            f"{cell.speedups.n} round{'s' if cell.speedups.n != 1 else ''}, "
+            f"{cell.n_pairs:,} pairs in {cell.n_tasks:,} tasks), {verdict}")
+    t = cell.per_task
+    if t is not None:
+        text += (f": {_duration(t.compute_s)} of compute per task against "
+                 f"{_duration(t.transfer_s)} moving it")
+    text += "."
+    if cell.unstable:
+        text += " Its rounds are unstable by pyperf's rules."
+    return text
+
+
 # -- JSON ------------------------------------------------------------------------------
 
 def _summary(s: Summary | None) -> dict | None:

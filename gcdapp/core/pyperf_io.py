@@ -117,6 +117,28 @@ def sweep_groups(sweep, fingerprint: str | None = None) -> list[PerfGroup]:
     return out
 
 
+def leverage_groups(result) -> list[PerfGroup]:
+    """A :class:`~gcdapp.core.leverage_result.LeverageResult` as groups: for
+    each measured cell, its serial baseline and its mode (wall less the
+    pool's start-up, the map's figure), named ``serial [builtin, 7 digits,
+    chunk 10]`` and ``processes ×2 [builtin, 7 digits, chunk 10]``."""
+    out = []
+    for cell in result.measured:
+        key = cell.key
+        where = f"[{key.kernel}, {key.digits} digits, chunk {key.chunksize}]"
+        extra = {"leverage_digits": key.digits, "leverage_seed": result.seed,
+                 "leverage_mode": result.mode}
+        base = RunInfo("serial", key.kernel, 1, key.chunksize, None, cell.n_pairs,
+                       cell.n_tasks)
+        mode = RunInfo(result.mode, key.kernel, result.workers, key.chunksize, None,
+                       cell.n_pairs, cell.n_tasks)
+        out.append(PerfGroup(f"serial {where}", base, cell.serial_s.values, extra=extra))
+        startups = cell.startup_s.values if cell.startup_s else ()
+        out.append(PerfGroup(f"{_label(mode)} {where}", mode, cell.mode_s.values, startups,
+                             extra=extra))
+    return out
+
+
 def _common_metadata() -> dict:
     return {
         "unit": "second",

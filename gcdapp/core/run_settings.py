@@ -211,8 +211,10 @@ class Setting:
             if type(value) is not str:
                 kinds = "a string or null" if self.optional else "a string"
                 raise ValueError(f"should be {kinds}, not {kind_of(value)}")
-            if self.problem(value) is not None:
-                raise ValueError(f"should be {self.metavar or 'one line of text'}, not {value!r}")
+            if "\n" in value or "\r" in value:
+                raise ValueError(f"should be one line of text, not {value!r}")
+            if self.problem(value) is not None:  # an optional one, empty: null instead
+                raise ValueError(f"should be {self.metavar or 'text'} or null, not {value!r}")
             return value
         if self.kind == "choice":
             if value is None and self.optional:

@@ -37,6 +37,11 @@ bytes).
 
 A run's ``python`` (the interpreter its workers ran in, as observed there)
 is optional: files written before it was recorded read it as unknown.
+
+``experiments`` (optional; a file without it has none) keeps the last
+worker sweep and leverage map, ``{"sweep": SWEEP, "leverage": MAP}`` (either
+may be missing), in the forms of :mod:`gcdapp.core.experiment_json`.
+
 ``autosave`` appears in autosave files only. ``shutdown_s`` (seconds spent
 stopping the pool) and ``tasks.lane_startup_s`` (per lane, seconds from the
 run's start until its worker was ready, null where unknown) are optional:
@@ -100,11 +105,16 @@ from gcdapp.core.files import (
 from gcdapp.core.events import (
     TASK_ANATOMY_FIELDS, TASK_BYTE_FIELDS, RunInfo, RunResult, TaskBatch,
 )
+from gcdapp.core.experiment_json import (
+    ExperimentFormatError, leverage_from_json, leverage_to_json, sweep_from_json, sweep_to_json,
+)
 from gcdapp.core.history import RunRecord
+from gcdapp.core.leverage_result import LeverageResult
 from gcdapp.core.json_kind import kind_of
 from gcdapp.core.python_info import PythonInfo
 from gcdapp.core.pairs import pairs_fingerprint
 from gcdapp.core.run_settings import SETTINGS, RunSettings
+from gcdapp.core.sweep_result import SweepResult
 from gcdapp.core.task_rows import pair_rows
 
 FORMAT = "gcdapp-session"
@@ -161,6 +171,9 @@ class Session:
     saved_at: datetime | None = None
     gcdapp_version: str = __version__
     autosave: AutosaveMarker | None = None
+    #: the last worker sweep and leverage map (None: none)
+    sweep: SweepResult | None = None
+    leverage: LeverageResult | None = None
 
     @property
     def n_pairs(self) -> int:
@@ -231,6 +244,13 @@ def iter_session_chunks(session: Session) -> Iterator[bytes]:
         "pair_sets": {key: ref(pair_sets[key]) for key in pair_sets if key in used},
         "runs": [_encode_run(record, ref) for record in session.runs],
     }
+    experiments = {}
+    if session.sweep is not None:
+        experiments["sweep"] = sweep_to_json(session.sweep)
+    if session.leverage is not None:
+        experiments["leverage"] = leverage_to_json(session.leverage)
+    if experiments:
+        doc["experiments"] = experiments
     if session.autosave is not None:
         marker = session.autosave
         doc["autosave"] = {
@@ -623,9 +643,22 @@ class _Reader:
         marker = None
         if "autosave" in doc:
             marker = self.marker(self.obj(doc, "autosave", ""))
+        sweep = leverage = None
+        if "experiments" in doc:
+            experiments = self.obj(doc, "experiments", "")
+            try:
+                if experiments.get("sweep") is not None:
+                    where = "experiments.sweep"
+                    sweep = sweep_from_json(experiments["sweep"])
+                if experiments.get("leverage") is not None:
+                    where = "experiments.leverage"
+                    leverage = leverage_from_json(experiments["leverage"])
+            except ExperimentFormatError as e:
+                self.fail(f"{where}.{e.where}" if e.where else where, e.what)
         return Session(
             pairs=pair_sets[key], settings=settings, runs=tuple(runs),
             pair_sets=pair_sets, saved_at=when, gcdapp_version=writer, autosave=marker,
+            sweep=sweep, leverage=leverage,
         )
 
     def settings(self, obj: dict) -> RunSettings:

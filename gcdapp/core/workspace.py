@@ -12,9 +12,12 @@ one of :attr:`Workspace.events` (see :mod:`gcdapp.core.observable`):
     The run settings changed (not emitted when set to what they were).
 ``runs_changed(change: RunsChange)``
     A run was added, or the runs were replaced or cleared.
+``experiments_changed(kind: str)``
+    The last worker sweep (``"sweep"``) or leverage map (``"leverage"``)
+    was set, replaced or cleared.
 ``modified_changed(modified: bool)``
-    The unsaved-changes flag flipped. Every change of pairs, settings or
-    runs sets it; :meth:`Workspace.mark_saved` clears it.
+    The unsaved-changes flag flipped. Every change of pairs, settings,
+    runs or experiments sets it; :meth:`Workspace.mark_saved` clears it.
 
 The pair array is never changed in place except by :meth:`set_value`; every
 other change builds a new array, so an array handed out by :attr:`pairs`
@@ -29,9 +32,11 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from gcdapp.core.history import RunHistory, RunRecord
+from gcdapp.core.leverage_result import LeverageResult
 from gcdapp.core.observable import EventGroup
 from gcdapp.core.pairs import as_pairs, fits_int64
 from gcdapp.core.run_settings import RunSettings
+from gcdapp.core.sweep_result import SweepResult
 
 _EMPTY_ROWS = np.empty(0, dtype=np.int64)
 
@@ -105,7 +110,7 @@ class Workspace:
 
     def __init__(self, pairs=None, settings: RunSettings | None = None):
         self.events = EventGroup("pairs_changed", "settings_changed", "runs_changed",
-                                 "modified_changed")
+                                 "experiments_changed", "modified_changed")
         self._pairs = np.empty((0, 2), dtype=np.int64) if pairs is None else compact_pairs(pairs)
         self._settings = settings if settings is not None else RunSettings()
         #: The finished runs, in order. Change them through :meth:`add_run`,
@@ -114,6 +119,8 @@ class Workspace:
         self._pairs_of: dict[str, np.ndarray] = {}
         self._path: str | None = None
         self._modified = False
+        self._sweep: SweepResult | None = None
+        self._leverage: LeverageResult | None = None
 
     # -- the pairs ---------------------------------------------------------------
     @property
@@ -251,6 +258,27 @@ class Workspace:
         self.history.clear()
         self._pairs_of = {}
         self.events.runs_changed.emit(RunsChange("reset"))
+        self.set_modified(True)
+
+    # -- the experiments -----------------------------------------------------------
+    @property
+    def sweep(self) -> SweepResult | None:
+        """The last worker sweep (partial while it runs), or None."""
+        return self._sweep
+
+    @property
+    def leverage(self) -> LeverageResult | None:
+        """The last leverage map (partial while it runs), or None."""
+        return self._leverage
+
+    def set_sweep(self, sweep: SweepResult | None) -> None:
+        self._sweep = sweep
+        self.events.experiments_changed.emit("sweep")
+        self.set_modified(True)
+
+    def set_leverage(self, leverage: LeverageResult | None) -> None:
+        self._leverage = leverage
+        self.events.experiments_changed.emit("leverage")
         self.set_modified(True)
 
     # -- the session file and the modified flag ----------------------------------

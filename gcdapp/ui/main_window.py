@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QDockWidget,
     QMainWindow,
     QMessageBox,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -35,7 +36,10 @@ from gcdapp.ui.running.status import RunStatus
 from gcdapp.ui.running.runs_table import RunsTable
 from gcdapp.ui.document.preferences import AppSettings
 from gcdapp.ui.charts.anatomy import TaskAnatomyView
+from gcdapp.ui.charts.leverage import LeverageChart
+from gcdapp.ui.charts.sweep import SweepChart
 from gcdapp.ui.charts.timing import TimingChart
+from gcdapp.ui.running.experiments import ExperimentController
 
 
 class MainWindow(QMainWindow):
@@ -58,6 +62,8 @@ class MainWindow(QMainWindow):
         self.panel = ModePanel()
         self.panel_sync = PanelSync(self.panel, workspace)
         self.chart = TimingChart()
+        self.sweep_chart = SweepChart()
+        self.leverage_chart = LeverageChart()
         self.runs = RunsTable(workspace)
         self.anatomy = TaskAnatomyView()
         self.findings = FindingsPanel(workspace, self.runs)
@@ -72,6 +78,9 @@ class MainWindow(QMainWindow):
         self.runner = RunController(workspace, self.editor, self.chart, self.message,
                                     self.status, parent=self,
                                     interpreters=self.panel.interpreters)
+        self.experiments = ExperimentController(
+            self.runner, workspace, self.editor, self.findings, self.sweep_chart,
+            self.leverage_chart, dialog_parent=self, parent=self)
         # (the runner, not the window: a window -> controller -> window cycle
         # would wait for the garbage collector)
         self.documents = DocumentController(
@@ -106,7 +115,16 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(4, 4, 4, 0)
         layout.addWidget(self.restore_banner)
         layout.addWidget(self.message)
-        layout.addWidget(self.chart, 1)
+        self.chart_tabs = QTabWidget()
+        self.chart_tabs.setObjectName("ChartTabs")
+        self.chart_tabs.setDocumentMode(True)
+        self.chart_tabs.addTab(self.chart, "Runs")
+        self.chart_tabs.addTab(self.sweep_chart, "Worker sweep")
+        self.chart_tabs.addTab(self.leverage_chart, "Leverage map")
+        self.chart_tabs.setTabToolTip(0, "The worker timeline, completion curves and wall times")
+        self.chart_tabs.setTabToolTip(1, "Speedup against workers, with the Amdahl and USL fits")
+        self.chart_tabs.setTabToolTip(2, "Where processes start to pay, by digits and chunk size")
+        layout.addWidget(self.chart_tabs, 1)
         self.setCentralWidget(central)
         self.panel_dock = self._dock("Run settings", "RunSettingsDock", self.panel,
                                      Qt.DockWidgetArea.LeftDockWidgetArea)
@@ -162,6 +180,13 @@ class MainWindow(QMainWindow):
         self.compare_action = self._action(
             "Compare &modes", "Run serial, threads and processes in turn on the same pairs",
             runner.compare_modes, "Ctrl+F5")
+        experiments = self.experiments
+        self.sweep_action = self._action(
+            "Sweep &workers…", "Run one mode at several worker counts against serial, "
+            "and fit Amdahl's law and the USL", experiments.sweep_dialog, "Ctrl+Shift+W")
+        self.leverage_action = self._action(
+            "&Leverage map…", "Measure where processes start to pay, over digits, chunk "
+            "size and kernel", experiments.leverage_dialog, "Ctrl+Shift+L")
         self.clear_runs_action = self._action("Clear runs", "Forget every finished run and chart",
                                               runner.clear_runs)
         self.open_action = self._action(
@@ -203,6 +228,10 @@ class MainWindow(QMainWindow):
         run.addAction(self.compare_action)
         run.addAction(self.cancel_action)
         run.addSeparator()
+        run.addSection("Experiments")
+        run.addAction(self.sweep_action)
+        run.addAction(self.leverage_action)
+        run.addSeparator()
         run.addAction(self.clear_runs_action)
         view = bar.addMenu("&View")
         for dock in (self.panel_dock, self.pairs_dock, self.runs_dock, self.findings_dock,
@@ -219,6 +248,10 @@ class MainWindow(QMainWindow):
         self.panel.compareRequested.connect(runner.compare_modes)
         self.panel.cancelRequested.connect(runner.cancel_run)
         self.panel.messageRequested.connect(self.message.show_message)
+        self.panel.set_experiment_actions([self.sweep_action, self.leverage_action])
+        self.experiments.experimentStarted.connect(self._show_experiment_tab)
+        self.chart_tabs.currentChanged.connect(self._explain_tab)
+        runner.runningChanged.connect(self._show_runs_tab)
         self.workspace.events.settings_changed.connect(self._sync_kernel)
         self.runs.runSelected.connect(runner.show_run)
         self.runs.runsSelected.connect(runner.show_runs)
@@ -253,7 +286,29 @@ class MainWindow(QMainWindow):
         self.run_action.setEnabled(not running)
         self.compare_action.setEnabled(not running)
         self.cancel_action.setEnabled(running)
+        self.sweep_action.setEnabled(not running)
+        self.leverage_action.setEnabled(not running)
         self.clear_runs_action.setEnabled(not running)
+
+    @Slot(str)
+    def _show_experiment_tab(self, kind: str) -> None:
+        self.chart_tabs.setCurrentWidget(self.sweep_chart if kind == "sweep"
+                                         else self.leverage_chart)
+
+    @Slot(int)
+    def _explain_tab(self, _index: int) -> None:
+        """The sweep's or the map's tab came to the front: the findings explain it
+        (not while it runs: it is explained when it ends)."""
+        shown = self.chart_tabs.currentWidget()
+        kind = {self.sweep_chart: "sweep", self.leverage_chart: "leverage"}.get(shown)
+        if kind is not None and self.experiments.running is None:
+            self.experiments.show_findings(kind)
+
+    @Slot(bool)
+    def _show_runs_tab(self, running: bool) -> None:
+        """Runs (not an experiment) started: their charts come to the front."""
+        if running and self.runner.experiment_kind is None:
+            self.chart_tabs.setCurrentWidget(self.chart)
 
     @Slot(int, int)
     def _show_task_anatomy(self, run_id: int, task: int) -> None:
@@ -313,6 +368,7 @@ class MainWindow(QMainWindow):
         self.documents.close_parse()
         self.runner.shutdown(2000)
         close_local_clusters()  # no Dask worker outlives the window
+        self.experiments.shutdown()
         self.documents.finish_session()
 
 

@@ -10,8 +10,8 @@ from gcdapp.core.engine import run_pairs
 from gcdapp.core.events import RunSpec
 from gcdapp.core.presets import SEED_NUMBERS
 from gcdapp.core.pyperf_io import (
-    MARKER, PyperfError, parse_pyperf, pyperf_text, read_pyperf, run_groups, sweep_groups,
-    write_pyperf,
+    MARKER, PyperfError, leverage_groups, parse_pyperf, pyperf_text, read_pyperf, run_groups,
+    sweep_groups, write_pyperf,
 )
 from gcdapp.core.run_settings import RunSettings
 from gcdapp.core.sweep import Sweep
@@ -116,3 +116,22 @@ def test_foreign_and_broken_files_are_refused_with_reasons(tmp_path):
         read_pyperf(tmp_path / "missing.json")
     with pytest.raises(PyperfError, match="nothing to export"):
         pyperf_text([])
+
+
+def test_a_leverage_map_exports_serial_and_the_mode_per_measured_cell(tmp_path):
+    from gcdapp.core.leverage import LeverageMap
+
+    result = LeverageMap((3,), (1, 10), ("builtin", "bruteforce"), "threads", rounds=2,
+                         ).execute()
+    path = tmp_path / "map.json"
+    write_pyperf(path, leverage_groups(result))
+    suite = pyperf.BenchmarkSuite.load(str(path))
+    names = suite.get_benchmark_names()
+    assert len(names) == 2 * len(result.measured) == 8
+    assert "serial [builtin, 3 digits, chunk 10]" in names
+    assert f"threads ×{result.workers} [bruteforce, 3 digits, chunk 1]" in names
+    cell = result.cell("builtin", 3, 10)
+    bench = suite.get_benchmark(f"threads ×{result.workers} [builtin, 3 digits, chunk 10]")
+    assert sorted(bench.get_values()) == sorted(cell.mode_s.values)
+    stats = pyperf_cli("stats", str(path))
+    assert stats.returncode == 0, stats.stderr

@@ -541,3 +541,30 @@ def test_a_run_in_another_python_keeps_that_python(real_session):
     assert loaded.python.version == python.probe.version
     assert loaded.python.executable == python.probe.executable
     assert loaded.python_label == python.label
+
+
+def test_a_session_keeps_the_last_sweep_and_map_and_names_a_bad_one():
+    import json
+
+    import numpy as np
+    import pytest
+
+    from gcdapp.core.leverage import LeverageMap
+    from gcdapp.core.run_settings import RunSettings as Settings
+    from gcdapp.core.session import Session, SessionError, decode_session, encode_session
+    from gcdapp.core.sweep import Sweep
+
+    pairs = np.array([[12, 18], [7, 21]])
+    sweep = Sweep(pairs, Settings().with_values(mode="threads", kernel="euclid"), (1, 2)).execute()
+    leverage = LeverageMap((3,), (1,), ("builtin",), "threads", rounds=1).execute()
+    data = encode_session(Session(pairs=pairs, sweep=sweep, leverage=leverage))
+    back = decode_session(data)
+    assert back.sweep.to_json() == sweep.to_json() and back.leverage == leverage
+    assert decode_session(encode_session(Session(pairs=pairs))).sweep is None
+    doc = json.loads(data)
+    doc["experiments"]["leverage"]["cells"][0]["n_pairs"] = -1
+    with pytest.raises(SessionError) as info:
+        decode_session(json.dumps(doc).encode(), "x.gcdapp.json")
+    assert str(info.value) == ("x.gcdapp.json is not a valid gcdapp session: "
+                               "experiments.leverage.cells[0].n_pairs should be at least 0, "
+                               "not -1.")

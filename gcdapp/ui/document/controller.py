@@ -77,7 +77,8 @@ class DocumentController(QObject):
         self.autosaver = Autosaver(self._autosave_snapshot, parent=self)
         self.autosaver.failed.connect(self._on_autosave_failed)
         events = workspace.events
-        for event in (events.pairs_changed, events.settings_changed, events.runs_changed):
+        for event in (events.pairs_changed, events.settings_changed, events.runs_changed,
+                      events.experiments_changed):
             event.connect(self._on_content_changed)
         events.modified_changed.connect(self._on_modified_changed)
         self._update_title()
@@ -320,6 +321,8 @@ class DocumentController(QObject):
             pair_sets={r.fingerprint: pairs_of[r.fingerprint] for r in records},
             saved_at=datetime.now(timezone.utc),
             autosave=autosave,
+            sweep=workspace.sweep,
+            leverage=workspace.leverage,
         )
 
     def _autosave_snapshot(self, marker: AutosaveMarker) -> Session:
@@ -333,7 +336,10 @@ class DocumentController(QObject):
         session aside (undo brings back pairs, not runs). Returns where, or
         None when nothing needed keeping or keeping failed (said in the
         message strip; the replacement the user asked for goes ahead)."""
-        if not len(self.workspace.history) or not self.workspace.modified:
+        workspace = self.workspace
+        kept = len(workspace.history) or workspace.sweep is not None \
+            or workspace.leverage is not None
+        if not kept or not workspace.modified:
             return None
         try:
             return self.autosaver.keep_replaced(self.session_snapshot())
@@ -362,6 +368,8 @@ class DocumentController(QObject):
             else:
                 self.editor.load_pairs(session.pairs, undo_text)
             workspace.set_runs(session.runs, session.pair_sets)
+            workspace.set_sweep(session.sweep)
+            workspace.set_leverage(session.leverage)
         finally:
             self._restoring = False
             workspace.set_modified(modified)

@@ -45,7 +45,9 @@ from gcdapp.core.export import (
     runs_csv_chunks,
     runs_json_chunks,
 )
+from gcdapp.core.experiment_csv import leverage_csv, sweep_csv
 from gcdapp.core.export_chunks import bytes_chunks
+from gcdapp.core.pyperf_io import PyperfError, leverage_groups, pyperf_text, sweep_groups
 from gcdapp.ui.charts.export import CHART_FORMATS, plot_bytes
 from gcdapp.ui.document.export_worker import BROKEN, CANCELLED, SAVED, ExportWorker
 
@@ -53,16 +55,28 @@ __all__ = ["CHARTS", "ExportMenu", "install_export_menu"]
 
 logger = logging.getLogger(__name__)
 
-#: chart key -> (attribute of ``window.chart``, menu name, default file stem)
+#: chart key -> (attribute path from the window, menu name, default file stem)
 CHARTS = {
-    "timeline": ("timeline", "Timeline", "gcdapp-timeline"),
-    "completion": ("completion", "Completion chart", "gcdapp-completion"),
-    "walls": ("walls", "Wall times", "gcdapp-wall-times"),
+    "timeline": ("chart.timeline", "Timeline", "gcdapp-timeline"),
+    "completion": ("chart.completion", "Completion chart", "gcdapp-completion"),
+    "walls": ("chart.walls", "Wall times", "gcdapp-wall-times"),
+    "sweep": ("sweep_chart", "Worker sweep chart", "gcdapp-sweep"),
+    "leverage": ("leverage_chart", "Leverage map chart", "gcdapp-leverage-map"),
 }
 _CHART_TIPS = {
     "timeline": "the worker timeline of the run it shows",
     "completion": "the completion curves of every run shown",
     "walls": "the wall-time bars of every run shown",
+    "sweep": "the last worker sweep's chart",
+    "leverage": "the last leverage map's heat map",
+}
+#: experiment data: (kind, format) -> (menu text, default file stem, suffix)
+EXPERIMENT_DATA = {
+    ("sweep", "csv"): ("Worker sweep as CSV…", "gcdapp-sweep", ".csv"),
+    ("sweep", "pyperf"): ("Worker sweep as pyperf JSON…", "gcdapp-sweep-pyperf", ".json"),
+    ("leverage", "csv"): ("Leverage map as CSV…", "gcdapp-leverage-map", ".csv"),
+    ("leverage", "pyperf"): ("Leverage map as pyperf JSON…", "gcdapp-leverage-pyperf",
+                             ".json"),
 }
 _FILTERS = {
     ".csv": "CSV files (*.csv);;All files (*)",
@@ -176,6 +190,20 @@ class ExportMenu(QMenu):
             "No finished runs to export",
         )
         self.addSeparator()
+        self.experiment_actions: dict[tuple[str, str], QAction] = {}
+        for (kind, fmt), (text, _stem, _suffix) in EXPERIMENT_DATA.items():
+            what = "worker sweep" if kind == "sweep" else "leverage map"
+            action = self._add(
+                text, self._experiment_triggered,
+                f"Save the last {what} "
+                + ((f"as CSV, one row per {'point' if kind == 'sweep' else 'cell'}")
+                   if fmt == "csv" else
+                   "as pyperf JSON (python -m pyperf stats and compare_to read it)"),
+                f"No {what} yet: Run ▸ {'Sweep workers' if kind == 'sweep' else 'Leverage map'}…",
+            )
+            action.setData((kind, fmt))
+            self.experiment_actions[(kind, fmt)] = action
+        self.addSeparator()
         self.chart_actions: dict[tuple[str, str], QAction] = {}
         for key, (_attr, title, _stem) in CHARTS.items():
             for suffix, kind in ((".png", "PNG"), (".svg", "SVG")):
@@ -183,7 +211,9 @@ class ExportMenu(QMenu):
                     f"{title} as {kind}…", self._chart_triggered,
                     f"Save {_CHART_TIPS[key]} as a{'n' if kind == 'SVG' else ''} {kind} "
                     + ("image" if kind == "PNG" else "vector drawing"),
-                    f"Nothing in the {title.lower()} yet: run the pairs first",
+                    f"Nothing in the {title.lower()} yet: "
+                    + ("run the pairs first" if key in ("timeline", "completion", "walls")
+                       else "run the experiment first"),
                 )
                 action.setData((key, suffix))
                 self.chart_actions[(key, suffix)] = action
@@ -240,6 +270,24 @@ class ExportMenu(QMenu):
         events = window.workspace.events
         events.pairs_changed.connect(self._changed)
         events.runs_changed.connect(self._changed)
+        # (a running experiment changes ~once a second: only its actions follow)
+        events.experiments_changed.connect(self._experiments_changed)
+
+    def _experiments_changed(self, _kind: str) -> None:
+        if self.busy:
+            return
+        for (kind, fmt), action in self.experiment_actions.items():
+            self._set_enabled(action, self._has_experiment(kind, fmt))
+        for (key, _suffix), action in self.chart_actions.items():
+            if key in ("sweep", "leverage"):
+                self._set_enabled(action, self._chart_has_content(key))
+
+    def _set_enabled(self, action: QAction, enabled: bool) -> None:
+        if action.isEnabled() != enabled:
+            action.setEnabled(enabled)
+            tip = action.property("enabledTip" if enabled else "disabledTip")
+            action.setToolTip(tip)
+            action.setStatusTip(tip)
 
     @Slot()
     def _changed(self, *_change) -> None:
@@ -257,9 +305,30 @@ class ExportMenu(QMenu):
         return record
 
     def _chart(self, key: str):
-        return getattr(self._window.chart, CHARTS[key][0])
+        target = self._window
+        for name in CHARTS[key][0].split("."):
+            target = getattr(target, name)
+        return target
+
+    def _experiment(self, kind: str):
+        workspace = self._workspace
+        return workspace.sweep if kind == "sweep" else workspace.leverage
+
+    def _has_experiment(self, kind: str, fmt: str) -> bool:
+        result = self._experiment(kind)
+        if result is None:
+            return False
+        if kind == "sweep":
+            return bool(result.measurements)
+        return bool(result.measured) if fmt == "pyperf" else bool(result.cells)
 
     def _chart_has_content(self, key: str) -> bool:
+        if key == "sweep":  # (from the data: the chart redraws a little later)
+            sweep = self._workspace.sweep
+            return sweep is not None and any(p.speedup is not None for p in sweep.points)
+        if key == "leverage":
+            leverage = self._workspace.leverage
+            return leverage is not None and bool(leverage.cells)
         chart = self._chart(key)
         if key == "timeline":
             return chart.task_count() > 0
@@ -286,6 +355,8 @@ class ExportMenu(QMenu):
             (self.runs_csv_action, len(workspace.history) > 0),
             (self.runs_json_action, len(workspace.history) > 0),
         ]
+        states += [(action, self._has_experiment(kind, fmt))
+                   for (kind, fmt), action in self.experiment_actions.items()]
         states += [
             (action, self._chart_has_content(key))
             for (key, _suffix), action in self.chart_actions.items()
@@ -313,6 +384,13 @@ class ExportMenu(QMenu):
     @Slot()
     def _runs_json_triggered(self) -> None:
         self.export_runs_json()
+
+    @Slot()
+    def _experiment_triggered(self) -> None:
+        action = self.sender()
+        if isinstance(action, QAction) and action.data():
+            kind, fmt = action.data()
+            self.export_experiment(kind, fmt)
 
     @Slot()
     def _chart_triggered(self) -> None:
@@ -400,6 +478,37 @@ class ExportMenu(QMenu):
 
         return self._start(path, "the runs", snapshot)
 
+    def export_experiment(self, kind: str, fmt: str,
+                          path: str | os.PathLike | None = None) -> Path | None:
+        """The last sweep or map (``kind``) as ``fmt``: ``"csv"`` (a row per
+        point or cell) or ``"pyperf"`` (pyperf JSON, written by pyperf)."""
+        text, stem, suffix = EXPERIMENT_DATA[(kind, fmt)]
+        what = "the worker sweep" if kind == "sweep" else "the leverage map"
+        if not self._has_experiment(kind, fmt):
+            return self._nothing(f"There is no {what[4:]} to export"
+                                 + (" (no measured cell)" if self._experiment(kind) else "")
+                                 + ".")
+        if self.busy:
+            return self._refuse()
+        path = path or self._ask(f"Export {what} as {text.split(' as ')[1].rstrip('…')}",
+                                 stem, suffix)
+        if not path:
+            return None
+        result = self._experiment(kind)
+
+        def snapshot():
+            if fmt == "csv":
+                data = (sweep_csv(result) if kind == "sweep" else leverage_csv(result))
+            else:
+                groups = sweep_groups(result) if kind == "sweep" else leverage_groups(result)
+                try:
+                    data = pyperf_text(groups)
+                except PyperfError as exc:
+                    raise ExportError(path, str(exc)) from None
+            return bytes_chunks(data.encode("utf-8")), what
+
+        return self._start(path, what, snapshot)
+
     def export_chart(
         self, key: str, suffix: str, path: str | os.PathLike | None = None
     ) -> Path | None:
@@ -422,6 +531,12 @@ class ExportMenu(QMenu):
         if Path(path).suffix.lower() not in CHART_FORMATS:
             path = f"{os.fspath(path)}{suffix}"
         chart = self._chart(key)
+        if key in ("sweep", "leverage"):  # draw now: a throttled redraw may be pending
+            experiment = self._experiment(key)
+            if key == "sweep":
+                chart.show_sweep(experiment, now=True)
+            else:
+                chart.show_map(experiment, now=True)
 
         def snapshot():
             return bytes_chunks(plot_bytes(chart, path)), f"the {title.lower()}"

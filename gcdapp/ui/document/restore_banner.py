@@ -13,10 +13,15 @@ _COLOR = "#1565c0"
 
 
 def describe(session: Session) -> str:
-    """``"10 pairs and 3 runs from today at 11:40"``."""
-    pairs = f"{session.n_pairs:,} pair{'' if session.n_pairs == 1 else 's'}"
-    runs = f"{session.n_runs:,} run{'' if session.n_runs == 1 else 's'}"
-    text = f"{pairs} and {runs}"
+    """``"10 pairs and 3 runs from today at 11:40"`` (``"10 pairs, 3 runs, a
+    sweep and a leverage map from ..."`` when it has them)."""
+    parts = [f"{session.n_pairs:,} pair{'' if session.n_pairs == 1 else 's'}",
+             f"{session.n_runs:,} run{'' if session.n_runs == 1 else 's'}"]
+    if session.sweep is not None:
+        parts.append("a worker sweep")
+    if session.leverage is not None:
+        parts.append("a leverage map")
+    text = ", ".join(parts[:-1]) + " and " + parts[-1]
     if session.saved_at is not None:
         text += f" from {format_time(session.saved_at)}"
     return text

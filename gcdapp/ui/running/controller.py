@@ -21,7 +21,7 @@ from gcdapp.core.workspace import PairsChange, RunsChange, Workspace
 from gcdapp.ui.charts.palette import run_color
 from gcdapp.ui.charts.timing import TimingChart
 from gcdapp.ui.pairs.editor import PairEditor
-from gcdapp.ui.running.coordinator import Job, RunCoordinator
+from gcdapp.ui.running.coordinator import ExperimentJob, Job, RunCoordinator
 from gcdapp.ui.running.message import RunMessage
 from gcdapp.ui.running.status import RunStatus
 
@@ -38,6 +38,8 @@ class RunController(QObject):
     runningChanged = Signal(bool)
     #: The finished runs changed: one was added, or they were cleared.
     runsChanged = Signal()
+    #: An experiment job (a sweep, a map) ended (True when it completed).
+    experimentEnded = Signal(bool)
 
     def __init__(self, workspace: Workspace, editor: PairEditor, chart: TimingChart,
                  message: RunMessage, status: RunStatus, parent: QObject | None = None,
@@ -56,6 +58,7 @@ class RunController(QObject):
         self._comparing = False  # the job is a Compare modes
         self._job_pairs: np.ndarray | None = None
         self._fingerprint = ""
+        self._experiment_kind: str | None = None  # the job is a sweep or a map
         self.coordinator = RunCoordinator(self)
         c = self.coordinator
         c.jobStarted.connect(self._on_job_started)
@@ -125,6 +128,23 @@ class RunController(QObject):
             return {}
         return {run_id: self._python_label(getattr(spec, "python", None))
                 for run_id, spec in job.runs}
+
+    def start_experiment(self, job: ExperimentJob) -> bool:
+        """Run a sweep or a map on the coordinator thread, like runs (its
+        events go to whoever listens to the coordinator's experiment
+        signals). False when a job is running."""
+        if self.running:
+            return False
+        self.message.dismiss()
+        self._experiment_kind = job.kind
+        self._set_running(True)
+        self.coordinator.start(job)
+        return True
+
+    @property
+    def experiment_kind(self) -> str | None:
+        """``"sweep"`` or ``"leverage"`` while one runs, else None."""
+        return self._experiment_kind
 
     @Slot()
     def cancel_run(self) -> None:
@@ -259,6 +279,11 @@ class RunController(QObject):
 
     @Slot(bool)
     def _on_job_finished(self, all_completed: bool) -> None:
+        if self._experiment_kind is not None:
+            self._experiment_kind = None
+            self._set_running(False)
+            self.experimentEnded.emit(all_completed)
+            return
         self._set_running(False)
         history = self._history
         last = history.records[-1] if len(history) else None

@@ -5,6 +5,12 @@ on the pool. The engine already hands over completed tasks in batches at most
 ~30 times a second, so each batch becomes one queued signal. Cancel goes
 straight to the engine (thread-safe), since the worker thread is busy inside
 ``Run.execute`` and would not see a queued call until the run ends.
+
+A job may also be an experiment (:class:`ExperimentJob`): a worker sweep or
+a leverage map, built (and so checked) by the caller and executed here, on
+the same thread as runs. Its progress arrives as ``experimentProgressed``
+(the experiment so far and its :class:`~gcdapp.core.progress.Progress`)
+after each of its runs or cells; Cancel stops it, keeping what finished.
 """
 
 from __future__ import annotations
@@ -17,7 +23,10 @@ from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
 
 from gcdapp.core.engine import Run, RunSetupError
 from gcdapp.core.events import RunInfo, RunResult, RunSpec, TaskBatch
+from gcdapp.core.leverage import LeverageObserver
 from gcdapp.core.pairs import pairs_fingerprint
+from gcdapp.core.progress import Progress
+from gcdapp.core.sweep import SweepObserver
 
 
 @dataclass(frozen=True)
@@ -33,6 +42,40 @@ class Job:
     @property
     def run_ids(self) -> tuple[int, ...]:
         return tuple(run_id for run_id, _ in self.runs)
+
+
+@dataclass(frozen=True, eq=False)
+class ExperimentJob:
+    """A worker sweep or a leverage map (a built, unexecuted
+    :class:`~gcdapp.core.sweep.Sweep` or
+    :class:`~gcdapp.core.leverage.LeverageMap`); ``kind`` is ``"sweep"``
+    or ``"leverage"``."""
+
+    kind: str
+    experiment: object
+
+
+class _ExperimentObserver(SweepObserver, LeverageObserver):
+    """A sweep's or a map's events as the worker's signals."""
+
+    def __init__(self, worker: _RunWorker, kind: str):
+        self.worker = worker
+        self.kind = kind
+
+    def run_observer(self, *_step) -> None:  # (a sweep's and a map's signatures differ)
+        return None
+
+    def step_started(self, step, progress: Progress) -> None:
+        self.worker.experimentStep.emit(self.kind, step.label, progress)
+
+    def cell_started(self, key, progress: Progress) -> None:
+        self.worker.experimentStep.emit(self.kind, key.label, progress)
+
+    def step_finished(self, step, sweep, progress: Progress) -> None:
+        self.worker.experimentProgressed.emit(self.kind, sweep, progress)
+
+    def cell_finished(self, cell, result, progress: Progress) -> None:
+        self.worker.experimentProgressed.emit(self.kind, result, progress)
 
 
 class _SignalObserver:
@@ -66,23 +109,38 @@ class _RunWorker(QObject):
     jobFinished = Signal(bool)  # True when every repeat completed
     jobFailed = Signal(str)  # the job could not start, or its warm-up failed
     warmingUp = Signal(str)  # the mode of the unrecorded warm-up run starting
+    #: an experiment's step (a run of a sweep, a cell of a map) starts:
+    #: kind, its label, the progress so far
+    experimentStep = Signal(str, str, object)
+    #: after each step: kind, the experiment so far (a SweepResult or a
+    #: LeverageResult), the progress
+    experimentProgressed = Signal(str, object, object)
+    #: the experiment ended: kind, its result
+    experimentFinished = Signal(str, object)
 
     def __init__(self):
         super().__init__()
         self._lock = threading.Lock()
         self._run: Run | None = None
+        self._experiment = None
         self._stop = threading.Event()
 
     def cancel(self) -> None:
-        """Stop the current run and skip the remaining repeats. Any thread."""
+        """Stop the current run and skip the remaining repeats (or the
+        experiment's remaining steps). Any thread."""
         self._stop.set()
         with self._lock:
-            run = self._run
+            run, experiment = self._run, self._experiment
         if run is not None:
             run.cancel()
+        if experiment is not None:
+            experiment.cancel()
 
     @Slot(object)
-    def execute(self, job: Job) -> None:
+    def execute(self, job: Job | ExperimentJob) -> None:
+        if isinstance(job, ExperimentJob):
+            self._execute_experiment(job)
+            return
         # Hashing a million pairs takes tens of ms: here, not on the GUI thread.
         self.jobStarted.emit(pairs_fingerprint(job.pairs))
         for spec in job.warm_up:
@@ -110,6 +168,24 @@ class _RunWorker(QObject):
                 all_completed = False
                 break
         self.jobFinished.emit(all_completed)
+
+    def _execute_experiment(self, job: ExperimentJob) -> None:
+        experiment = job.experiment
+        experiment.observer = _ExperimentObserver(self, job.kind)
+        with self._lock:
+            self._experiment = experiment
+        if self._stop.is_set():  # cancelled before it began
+            experiment.cancel()
+        try:
+            result = experiment.execute()
+        except Exception as exc:  # a bug must not leave the coordinator busy
+            self.jobFailed.emit(f"the {job.kind} stopped: {type(exc).__name__}: {exc}")
+            return
+        finally:
+            with self._lock:
+                self._experiment = None
+        self.experimentFinished.emit(job.kind, result)
+        self.jobFinished.emit(result.status == "completed")
 
     def _execute(self, pairs, spec: RunSpec, observer) -> RunResult | None:
         """One run, cancellable from any thread; None (and ``jobFailed``)
@@ -144,6 +220,9 @@ class RunCoordinator(QObject):
     jobFinished = Signal(bool)
     jobFailed = Signal(str)
     warmingUp = Signal(str)
+    experimentStep = Signal(str, str, object)
+    experimentProgressed = Signal(str, object, object)
+    experimentFinished = Signal(str, object)
     _submit = Signal(object)
 
     def __init__(self, parent: QObject | None = None):
@@ -159,7 +238,8 @@ class RunCoordinator(QObject):
         self._worker.moveToThread(self._thread)
         self._submit.connect(self._worker.execute)
         for name in ("jobStarted", "runStarted", "poolReady", "tasksCompleted", "runFinished",
-                     "jobFailed", "warmingUp"):
+                     "jobFailed", "warmingUp", "experimentStep", "experimentProgressed",
+                     "experimentFinished"):
             getattr(self._worker, name).connect(getattr(self, name))
         self._worker.jobFinished.connect(self._on_job_finished)
         self._worker.jobFailed.connect(self._on_job_failed)
@@ -171,8 +251,8 @@ class RunCoordinator(QObject):
     def busy(self) -> bool:
         return self._busy
 
-    def start(self, job: Job) -> None:
-        """Run ``job`` on the coordinator thread.
+    def start(self, job: Job | ExperimentJob) -> None:
+        """Run ``job`` (runs, or an experiment) on the coordinator thread.
 
         The thread runs only while a job does, so an idle coordinator (and
         the window owning it) can be destroyed at any time."""

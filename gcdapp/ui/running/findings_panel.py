@@ -42,6 +42,7 @@ class FindingsPanel(QTextBrowser):
         self.runs = runs
         self._run_ids: tuple[int, ...] = ()
         self._findings: list[Finding] = []
+        self._title = ""
         workspace.events.runs_changed.connect(self._on_runs_changed)
         runs.selectionModel().selectionChanged.connect(self._on_selection_changed)
         self._render("", [])
@@ -72,7 +73,18 @@ class FindingsPanel(QTextBrowser):
             self._findings = comparison_findings(records, history)
             self._render("Comparison of " + ", ".join(r.label for r in records), self._findings)
 
+    def show_findings(self, title: str, findings: Sequence[Finding]) -> None:
+        """Show ``findings`` of something other than runs (a sweep, a map)."""
+        self._run_ids = ()
+        self._findings = list(findings)
+        self._render(title, self._findings)
+
+    def title(self) -> str:
+        """What the panel explains now (empty: nothing)."""
+        return self._title
+
     def _render(self, title: str, findings: list[Finding]) -> None:
+        self._title = title if findings else ""
         if not findings:
             self.setHtml(f"<p style='color: #666666;'>{html.escape(PLACEHOLDER)}</p>")
             return

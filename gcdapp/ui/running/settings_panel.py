@@ -22,7 +22,9 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMenu,
     QPushButton,
+    QToolButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -150,6 +152,13 @@ class ModePanel(QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(self.run_button)
         buttons.addWidget(self.compare_button)
+        self.experiments_button = _labelled(
+            QToolButton(), "Experiments",
+            "Worker sweeps and leverage maps: how many workers, and is it worth it")
+        self.experiments_button.setText("Experiments")
+        self.experiments_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.experiments_button.setMenu(QMenu(self.experiments_button))
+        buttons.addWidget(self.experiments_button)
         buttons.addWidget(self.cancel_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 4)
@@ -358,8 +367,16 @@ class ModePanel(QWidget):
         """Show ``count`` repeats (clamped to the allowed range)."""
         self._write(BY_NAME["repeats"], int(count))
 
+    def set_experiment_actions(self, actions) -> None:
+        """The actions the Experiments button offers (the window's)."""
+        menu = self.experiments_button.menu()
+        menu.clear()
+        for action in actions:
+            menu.addAction(action)
+
     def set_running(self, running: bool) -> None:
-        for widget in (*self.controls.values(), self.run_button, self.compare_button):
+        for widget in (*self.controls.values(), self.run_button, self.compare_button,
+                       self.experiments_button):
             widget.setEnabled(not running)
         self.cancel_button.setEnabled(running)
         self._update_enabled()

@@ -65,6 +65,10 @@ class RunStatus(QWidget):
         self._done = 0
         self._total = 0
         self._prefix = ""
+        # An experiment's steps (runs of a sweep, cells of a map), not pairs:
+        self._unit: str | None = None
+        self._steps = None  # (Progress, when it was reported)
+        self._step_label = ""
 
     @property
     def done(self) -> int:
@@ -75,6 +79,7 @@ class RunStatus(QWidget):
         return self._total
 
     def start(self, info: RunInfo, prefix: str = "") -> None:
+        self._unit = None
         self._t0 = time.monotonic()
         self._done = 0
         self._total = info.n_pairs
@@ -94,9 +99,29 @@ class RunStatus(QWidget):
         elif not self._pending.isActive():
             self._pending.start(max(1, round(wait * 1000)))
 
+    def start_steps(self, prefix: str, unit: str) -> None:
+        """An experiment starts: progress counts its ``unit`` (``"runs"``,
+        ``"cells"``), with the elapsed time and the time left."""
+        self._t0 = time.monotonic()
+        self._unit, self._prefix = unit, prefix
+        self._steps, self._step_label = None, ""
+        self.progress.setRange(0, 1000)
+        self._set_progress(0)
+        self._timer.start()
+        self._refresh()
+
+    def step(self, label: str | None, progress) -> None:
+        """The experiment's :class:`~gcdapp.core.progress.Progress` (and what
+        it runs now, when ``label`` is given)."""
+        if label is not None:
+            self._step_label = label
+        self._steps = (progress, time.monotonic())
+        self._refresh()
+
     def finish(self, text: str) -> None:
         self._timer.stop()
         self._refresh()
+        self._unit = None
         self.label.setText(text)
 
     def show_text(self, text: str) -> None:
@@ -117,11 +142,27 @@ class RunStatus(QWidget):
         finally:
             bar.setUpdatesEnabled(True)
 
+    def _refresh_steps(self, now: float) -> None:
+        parts = [f"{self._prefix}{format_duration(now - self._t0)}"]
+        if self._steps is not None:
+            progress, when = self._steps
+            self._set_progress(round(1000 * progress.fraction))
+            parts.append(f"{progress.done:,} / {progress.total:,} {self._unit}")
+            if progress.eta_s is not None and progress.done < progress.total:
+                left = max(0.0, progress.eta_s - (now - when))
+                parts.append(f"about {format_duration(left)} left")
+        if self._step_label:
+            parts.append(self._step_label)
+        self.label.setText("   ·   ".join(parts))
+
     @Slot()
     def _refresh(self) -> None:
         self._pending.stop()
         now = time.monotonic()
         self._last_refresh = now
+        if self._unit is not None:
+            self._refresh_steps(now)
+            return
         elapsed = now - self._t0
         total = max(1, self._total)
         self._set_progress(round(1000 * self._done / total))

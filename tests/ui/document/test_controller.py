@@ -125,3 +125,55 @@ def test_restoring_a_crashed_session_sets_its_runs_through_the_workspace(make_wi
     assert kinds == ["reset"] and [r.run_id for r in restored.workspace.history] == [4]
     assert restored.workspace.pairs.tolist() == [[12, 18]]
     assert restored.workspace.modified and restored.isWindowModified()
+
+
+# -- the last sweep and map ---------------------------------------------------------------
+
+def _experiments():
+    from gcdapp.core.leverage import LeverageMap
+    from gcdapp.core.sweep import Sweep
+
+    sweep = Sweep(as_pairs(SEED_NUMBERS), RunSettings(RunSpec(mode="threads", kernel="euclid"), 2),
+                  (1, 2)).execute()
+    leverage = LeverageMap((3,), (1, 10), ("builtin",), "threads", rounds=1).execute()
+    return sweep, leverage
+
+
+def test_a_session_keeps_the_last_sweep_and_map_and_redraws_them(qtbot, make_window, tmp_path):
+    sweep, leverage = _experiments()
+    first = make_window()
+    first.workspace.set_sweep(sweep)
+    first.workspace.set_leverage(leverage)
+    path = tmp_path / "experiments.gcdapp.json"
+    assert first.documents.save_session(path)
+
+    second = make_window(show=True)
+    assert second.workspace.sweep is None and second.sweep_chart.point_count() == 0
+    assert second.documents.open_path(path)
+    assert "10 pairs, 0 runs, a worker sweep and a leverage map from" in \
+        second.status.label.text()
+    assert second.workspace.sweep.to_json() == sweep.to_json()
+    assert second.workspace.leverage.to_json() == leverage.to_json()
+    qtbot.waitUntil(lambda: second.sweep_chart.point_count() == 2)
+    qtbot.waitUntil(lambda: second.leverage_chart.cell_count() == 2)
+    assert not second.workspace.modified
+
+    # a session without them (an older file) clears what was shown
+    pairs = as_pairs([(12, 18)])
+    save_session(tmp_path / "old.gcdapp.json", Session(pairs=pairs))
+    assert second.documents.open_path(tmp_path / "old.gcdapp.json")
+    assert second.workspace.sweep is None and second.workspace.leverage is None
+    qtbot.waitUntil(lambda: second.sweep_chart.point_count() == 0)
+    assert second.leverage_chart.cell_count() == 0
+
+
+def test_the_autosave_keeps_the_last_sweep_and_map(qtbot, make_window):
+    sweep, leverage = _experiments()
+    first = make_window()
+    first.workspace.set_sweep(sweep)
+    first.workspace.set_leverage(leverage)
+    first.close()  # a clean exit writes the autosave
+    again = make_window()
+    assert again.workspace.sweep.to_json() == sweep.to_json()
+    assert again.workspace.leverage.to_json() == leverage.to_json()
+    qtbot.waitUntil(lambda: again.sweep_chart.point_count() == 2)

@@ -31,13 +31,31 @@ MENU_TEXTS = [
     "Runs as CSV…",
     "Runs as JSON…",
     "",
+    "Worker sweep as CSV…",
+    "Worker sweep as pyperf JSON…",
+    "Leverage map as CSV…",
+    "Leverage map as pyperf JSON…",
+    "",
     "Timeline as PNG…",
     "Timeline as SVG…",
     "Completion chart as PNG…",
     "Completion chart as SVG…",
     "Wall times as PNG…",
     "Wall times as SVG…",
+    "Worker sweep chart as PNG…",
+    "Worker sweep chart as SVG…",
+    "Leverage map chart as PNG…",
+    "Leverage map chart as SVG…",
 ]
+#: the charts of runs (the experiments' have their own tests, in test_experiments)
+RUN_CHARTS = ("timeline", "completion", "walls")
+
+
+def run_exports(menu):
+    """The actions that export runs and their charts (not the experiments')."""
+    experiments = set(menu.experiment_actions.values()) | {
+        a for (key, _suffix), a in menu.chart_actions.items() if key not in RUN_CHARTS}
+    return [a for a in menu.actions() if not a.isSeparator() and a not in experiments]
 
 
 class Dialog:
@@ -110,7 +128,8 @@ def test_only_what_there_is_can_be_exported(qtbot, window):
     assert enabled == {text: text == "Results as CSV…" for text in MENU_TEXTS if text}
     assert menu.runs_csv_action.toolTip() == "No finished runs to export"
     run_and_wait(qtbot, window)
-    assert all(a.isEnabled() for a in menu.actions() if a is not menu.run_results_csv_action)
+    assert all(a.isEnabled() for a in run_exports(menu) if a is not menu.run_results_csv_action)
+    assert not any(a.isEnabled() for a in menu.experiment_actions.values())
     assert menu.runs_csv_action.toolTip().startswith("Save one row per finished run")
     assert not menu.run_results_csv_action.isEnabled()  # no run selected yet
     window.runs.selectRow(0)
@@ -169,6 +188,8 @@ def test_every_action_writes_its_file(qtbot, window, monkeypatch, tmp_path):
     assert document["runs"] == run_rows(window.workspace.history)
 
     for (key, suffix), action in menu.chart_actions.items():
+        if key not in RUN_CHARTS:
+            continue
         path = export(action, f"{key}{suffix}")
         if suffix == ".png":
             image = QImage(str(path))
@@ -461,3 +482,48 @@ def test_a_short_export_shows_no_progress_dialog(qtbot, window, tmp_path):
         probe.stop()
     assert len(read_csv(tmp_path / "seed.csv")) == 11
     assert not any(shown)
+
+
+def test_the_sweep_and_the_map_export_as_charts_csv_and_pyperf(qtbot, window, tmp_path):
+    import subprocess
+    import sys
+
+    from gcdapp.core.leverage import LeverageMap
+    from gcdapp.core.run_settings import RunSettings
+    from gcdapp.core.sweep import Sweep
+
+    menu = window.export_menu
+    assert not any(a.isEnabled() for a in menu.experiment_actions.values())
+    assert menu.export_experiment("sweep", "csv", tmp_path / "none.csv") is None
+    assert "no worker sweep" in window.message.message().lower()
+    settings = RunSettings().with_values(mode="threads", kernel="euclid", repeats=2)
+    window.workspace.set_sweep(Sweep(window.workspace.pairs, settings, (1, 2)).execute())
+    window.workspace.set_leverage(
+        LeverageMap((3,), (1, 10), ("builtin",), "threads", rounds=2).execute())
+    qtbot.waitUntil(lambda: window.sweep_chart.point_count() == 2
+                    and window.leverage_chart.cell_count() == 2)
+    menu.refresh()
+    assert all(a.isEnabled() for a in menu.experiment_actions.values())
+
+    def export(call, *args):
+        with qtbot.waitSignal(menu.finished, timeout=EXPORT_TIMEOUT) as done:
+            assert call(*args) is not None
+        assert done.args[0] == "saved", window.message.message()
+        return Path(args[-1])
+
+    rows = read_csv(export(menu.export_experiment, "sweep", "csv", tmp_path / "sweep.csv"))
+    assert [int(r[rows[0].index("workers")]) for r in rows[1:]] == [1, 2]
+    rows = read_csv(export(menu.export_experiment, "leverage", "csv", tmp_path / "map.csv"))
+    assert [(r[2], r[4]) for r in rows[1:]] == [("builtin", "1"), ("builtin", "10")]
+    for kind in ("sweep", "leverage"):
+        path = export(menu.export_experiment, kind, "pyperf", tmp_path / f"{kind}.json")
+        stats = subprocess.run([sys.executable, "-m", "pyperf", "stats", str(path)],
+                               capture_output=True, text=True, timeout=120)
+        assert stats.returncode == 0, stats.stderr
+        assert "serial" in stats.stdout
+    for key in ("sweep", "leverage"):
+        png = export(menu.export_chart, key, ".png", tmp_path / f"{key}.png")
+        image = QImage(str(png))
+        assert not image.isNull() and image.width() > 100
+        svg = export(menu.export_chart, key, ".svg", tmp_path / f"{key}.svg")
+        assert ET.parse(svg).getroot().tag == "{http://www.w3.org/2000/svg}svg"
