@@ -8,23 +8,13 @@ it) ran in the Python gcdapp runs on, so that one's facts stand in.
 
 from __future__ import annotations
 
-import platform
-import sys
-import sysconfig
-
+from gcdapp.core.python_info import PythonInfo, this_python
 from gcdapp.core.pythons.label import python_label
 
 
 def running_python() -> dict:
     """The record of the Python this process runs on (no probe needed)."""
-    gil = getattr(sys, "_is_gil_enabled", None)
-    return {
-        "version": platform.python_version(),
-        "executable": sys.executable,
-        "free_threaded_build": bool(sysconfig.get_config_var("Py_GIL_DISABLED")),
-        "gil_enabled": bool(gil()) if gil is not None else True,
-        "implementation": sys.implementation.name,
-    }
+    return this_python().to_json()
 
 
 def record_label(record: dict) -> str:
@@ -44,6 +34,8 @@ def running_label() -> str:
 def run_python(result) -> dict:
     """``result``'s python record, or the running Python's for a run without one."""
     record = getattr(result, "python", None)
+    if isinstance(record, PythonInfo):  # as the engine records it
+        return record.to_json()
     if isinstance(record, dict) and record.get("version"):
         return record
     return running_python()

@@ -38,3 +38,20 @@ def test_mixing_is_any_difference_in_interpreter():
     assert rp.mixes_pythons([here, SimpleNamespace(python=OLD)])
     assert rp.mixes_pythons([SimpleNamespace(python=OLD), SimpleNamespace(python=FREE)])
     assert not rp.mixes_pythons([])
+
+
+def test_a_real_run_in_another_python_reads_as_that_python():
+    # The engine records a PythonInfo (not a dict): the runs table and the
+    # run labels must read the host's interpreter from it, not fall back.
+    from gcdapp.core.engine import run_pairs
+    from gcdapp.core.events import RunSpec
+    from tests.other_pythons import other_python
+
+    other = other_python("3.12")
+    result = run_pairs([(12, 18), (35, 14)], RunSpec(mode="serial", kernel="euclid",
+                                                     python=other.path))
+    assert result.status == "completed", result.error
+    record = rp.run_python(result)
+    assert record["version"] == other.probe.version != platform.python_version()
+    assert rp.short_label(record) == other.probe.version
+    assert rp.mixes_pythons([result, SimpleNamespace()])
