@@ -282,6 +282,7 @@ def _explain(record: RunRecord, history: RunHistory, cores: int) -> list[Finding
     if info.mode == "processes":
         out += _startup(record, history)
     out += _cluster(record, cores)
+    out += _interpreter(record, history)
     if info.mode == "processes" or measured.bytes_moved > 0:
         out += _leverage(record, measured)
     return out
@@ -328,6 +329,19 @@ def _speed(record: RunRecord, history: RunHistory, cores: int,
                      f"({percent(measured.moving_s / busy)} of the tasks' time)")
         text += "."
     return Finding("parallel", text)
+
+
+def _interpreter(record: RunRecord, history: RunHistory) -> list[Finding]:
+    """A run in another Python than its serial reference: its speedup mixes
+    the parallelism with the two interpreters' own speeds."""
+    base = history.baseline(record)
+    here, there = record.result.python, base.result.python if base is not None else None
+    if here is None or there is None or here == there:
+        return []
+    return [Finding("interpreter", (
+        f"{mode_label(record)} ran in Python {here.label}, its serial reference in "
+        f"{there.label}: part of the difference is the two interpreters' own speed. "
+        f"Run serial in {here.label} too for a like-for-like speedup."))]
 
 
 def _cluster(record: RunRecord, cores: int) -> list[Finding]:

@@ -64,16 +64,17 @@ class RunHistory:
         self.records.clear()
 
     def baseline(self, record: RunRecord) -> RunRecord | None:
-        """The serial run ``record`` is compared with, if there is one."""
-        for other in reversed(self.records):
-            if (
-                other.mode == "serial"
-                and other.completed
-                and other.fingerprint == record.fingerprint
-                and other.kernel == record.kernel
-            ):
-                return other
-        return None
+        """The serial run ``record`` is compared with, if there is one: the
+        latest of the same pairs and kernel, in the same Python when there
+        is one (a run in another interpreter), else in any."""
+        candidates = [
+            other for other in reversed(self.records)
+            if other.mode == "serial" and other.completed
+            and other.fingerprint == record.fingerprint and other.kernel == record.kernel
+        ]
+        python = record.result.python
+        same = [other for other in candidates if other.result.python == python]
+        return (same or candidates or [None])[0]
 
     def speedup(self, record: RunRecord) -> float | None:
         if not record.completed:

@@ -22,10 +22,11 @@ from gcdapp.core.presets import SEED_NUMBERS
 SEED = as_pairs(SEED_NUMBERS)
 
 
-def _run(history, mode, kernel="euclid", workers=2, chunksize=1, pairs=SEED, wall=None):
+def _run(history, mode, kernel="euclid", workers=2, chunksize=1, pairs=SEED, wall=None,
+         python=None):
     """A real run added to ``history`` (its wall time then set, when given)."""
     result = run_pairs(pairs, RunSpec(mode=mode, kernel=kernel, workers=workers,
-                                      chunksize=chunksize))
+                                      chunksize=chunksize, python=python))
     if wall is not None:
         result.wall_s = wall
     record = RunRecord(history.new_id(), f"#{len(history) + 1} {mode}",
@@ -314,3 +315,20 @@ def test_a_speedup_above_its_bound_says_the_serial_reference_was_slowed():
     texts = " ".join(f.text for f in run_findings(history.records[1], history))
     assert "overstates the gain" in texts
     assert "waited" in texts  # the reference's own wait is named
+
+
+def test_a_run_in_another_python_is_put_against_serial_in_that_python_when_there_is_one():
+    from tests.other_pythons import other_python
+
+    other = other_python("3.12")
+    history = RunHistory()
+    serial_here = _run(history, "serial")
+    threads = _run(history, "threads", python=other.path)
+    assert history.baseline(threads) is serial_here  # the only serial run
+    said = " ".join(f.text for f in run_findings(threads, history, cores=2))
+    assert f"ran in Python {other.label}, its serial reference in " in said
+    assert "like-for-like" in said
+    serial_there = _run(history, "serial", python=other.path)
+    _run(history, "serial")  # a later serial run here does not take its place
+    assert history.baseline(threads) is serial_there
+    assert "interpreter" not in _kinds(run_findings(threads, history, cores=2))
