@@ -29,6 +29,7 @@ import math
 from typing import Any
 
 from gcdapp.core.events import RunInfo
+from gcdapp.core.python_info import PythonInfo
 from gcdapp.core.json_kind import kind_of
 from gcdapp.core.leverage_result import CellKey, LeverageCell, LeverageResult, PerTask
 from gcdapp.core.stats import Summary
@@ -59,7 +60,8 @@ class ExperimentFormatError(ValueError):
 def _info(info: RunInfo) -> dict:
     return {"mode": info.mode, "kernel": info.kernel, "workers": info.workers,
             "chunksize": info.chunksize, "start_method": info.start_method,
-            "n_pairs": info.n_pairs, "n_tasks": info.n_tasks}
+            "n_pairs": info.n_pairs, "n_tasks": info.n_tasks,
+            **({"python": info.python.to_json()} if info.python is not None else {})}
 
 
 def sweep_to_json(result: SweepResult) -> dict:
@@ -169,7 +171,17 @@ class _Reader:
             chunksize=self.integer(obj, "chunksize", where, 1),
             start_method=self.text(obj, "start_method", where, optional=True),
             n_pairs=self.integer(obj, "n_pairs", where, 0),
-            n_tasks=self.integer(obj, "n_tasks", where, 0))
+            n_tasks=self.integer(obj, "n_tasks", where, 0),
+            python=self.python(obj.get("python"), f"{where}.python"))
+
+    def python(self, value: Any, where: str) -> PythonInfo | None:
+        """The interpreter a measurement ran in; older files lack it (None)."""
+        if value is None:
+            return None
+        try:
+            return PythonInfo.from_json(value)
+        except ValueError as exc:
+            self.fail(where, str(exc))
 
 
 def sweep_from_json(value: Any) -> SweepResult:

@@ -363,6 +363,8 @@ class LeverageMap:
                     return False
                 runs[mode].append(outcome)
         serial, other = runs[BASELINE_MODE], runs[self.mode]
+        ratios = [s.wall_s / max(o.compute_s, 1e-9) for s, o in zip(serial, other)]
+        median = sorted(range(len(ratios)), key=ratios.__getitem__)[(len(ratios) - 1) // 2]
         self._finish(LeverageCell(
             key, n_pairs=n, n_tasks=other[0].info.n_tasks,
             speedups=Summary.of([s.wall_s / max(o.compute_s, 1e-9)
@@ -372,7 +374,8 @@ class LeverageMap:
             serial_s=Summary.of([s.wall_s for s in serial]),
             mode_s=Summary.of([o.compute_s for o in other]),
             startup_s=Summary.of([o.startup_s for o in other]),
-            per_task=_per_task(other), pair_cost_s=cost), started)
+            per_task=_per_task(other), pair_cost_s=cost,
+            runs=(serial[median], other[median])), started)
         return True
 
     def _fail(self, message: str) -> None:

@@ -13,7 +13,7 @@ the map's budget (brute force on 20-digit pairs) is *skipped*, with why.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from gcdapp.core.stats import Summary
 
@@ -65,6 +65,10 @@ class LeverageCell:
     #: the calibrated serial cost of one pair, which set ``n_pairs``
     pair_cost_s: float | None = None
     skipped: str | None = None  # why it was not measured
+    #: the runs of its median round (serial, then the mode), whole, so that a
+    #: click on the cell shows their timelines; in memory only: sessions,
+    #: JSON and comparisons leave them out
+    runs: tuple = field(default=(), compare=False, repr=False)
 
     @property
     def measured(self) -> bool:

@@ -250,6 +250,7 @@ class MainWindow(QMainWindow):
         self.panel.messageRequested.connect(self.message.show_message)
         self.panel.set_experiment_actions([self.sweep_action, self.leverage_action])
         self.experiments.experimentStarted.connect(self._show_experiment_tab)
+        self.experiments.cellRunsShown.connect(self._show_runs_chart)
         self.chart_tabs.currentChanged.connect(self._explain_tab)
         runner.runningChanged.connect(self._show_runs_tab)
         self.workspace.events.settings_changed.connect(self._sync_kernel)
@@ -291,6 +292,10 @@ class MainWindow(QMainWindow):
         self.clear_runs_action.setEnabled(not running)
 
     @Slot(str)
+    @Slot()
+    def _show_runs_chart(self) -> None:
+        self.chart_tabs.setCurrentWidget(self.chart)
+
     def _show_experiment_tab(self, kind: str) -> None:
         self.chart_tabs.setCurrentWidget(self.sweep_chart if kind == "sweep"
                                          else self.leverage_chart)

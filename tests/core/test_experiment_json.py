@@ -30,6 +30,7 @@ def test_a_sweep_comes_back_with_the_same_points_and_fits(sweep):
     back = sweep_from_json(json.loads(text))
     assert back.to_json() == sweep.to_json()
     assert back.measurements == sweep.measurements
+    assert all(m.info.python is not None for m in back.measurements)  # where each ran
 
 
 def test_a_map_comes_back_with_every_cell_skipped_ones_too(leverage):
@@ -47,6 +48,8 @@ def test_a_map_comes_back_with_every_cell_skipped_ones_too(leverage):
     (lambda d: d["measurements"][0]["info"].update(workers=0), "measurements[0].info.workers",
      "should be at least 1, not 0"),
     (lambda d: d.update(measurements={}), "measurements", "should be a list"),
+    (lambda d: d["measurements"][0]["info"]["python"].update(gil_enabled="maybe"),
+     "measurements[0].info.python", "gil_enabled should be true or false"),
 ])
 def test_a_bad_sweep_is_refused_naming_the_field(sweep, change, where, what):
     doc = sweep_to_json(sweep)

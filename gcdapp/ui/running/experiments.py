@@ -29,7 +29,9 @@ from gcdapp.core import backends
 from gcdapp.core.engine import RunSetupError
 from gcdapp.core.findings import cell_findings, leverage_findings, sweep_findings
 from gcdapp.core.generate import generate_pairs
+from gcdapp.core.history import RunRecord
 from gcdapp.core.leverage import LeverageMap
+from gcdapp.core.pairs import pairs_fingerprint
 from gcdapp.core.leverage_result import CellKey, LeverageResult
 from gcdapp.core.sweep import Sweep, default_workers
 from gcdapp.core.sweep_result import SweepResult
@@ -69,6 +71,8 @@ class ExperimentController(QObject):
     experimentFinished = Signal(str, str)
     #: A map's cell was loaded into the pairs (its CellKey).
     cellLoaded = Signal(object)
+    #: The runs a map measured for a loaded cell were added and shown.
+    cellRunsShown = Signal()
 
     def __init__(self, runner: RunController, workspace: Workspace, editor: PairEditor,
                  findings: FindingsPanel, sweep_chart: SweepChart,
@@ -295,10 +299,33 @@ class ExperimentController(QObject):
         if backends.get(result.mode).capabilities.takes_workers:
             values["workers"] = result.workers
         self.workspace.set_settings(settings.with_values(**values))
+        shown = self._add_cell_runs(cell, pairs)  # (their timelines, stacked)
         self.findings.show_findings(f"Leverage cell: {key.label}",
                                     cell_findings(cell, result.mode))
+        runs = (f"; its serial and {result.mode} runs are in the Runs table" if shown
+                else "; Compare modes measures its runs again" if cell.measured else "")
         self.message.show_message(
-            f"Loaded {cell.n_pairs:,} pairs of {key.label} (undo with Ctrl+Z)"
+            f"Loaded {cell.n_pairs:,} pairs of {key.label} (undo with Ctrl+Z)" + runs
             + (f"; the map skipped it: {cell.skipped}" if cell.skipped else "") + ".", "info")
         self.cellLoaded.emit(key)
         return True
+
+    def _add_cell_runs(self, cell, pairs) -> list[int]:
+        """Put the runs the map measured for ``cell`` (its median round, kept
+        in memory while the map is) into the runs, and show their timelines
+        stacked; a map read from a session has none. Returns their ids."""
+        if not cell.runs:
+            return []
+        history = self.workspace.history
+        fingerprint = pairs_fingerprint(pairs)
+        ids = []
+        for run in cell.runs:
+            info = run.info
+            run_id = history.new_id()
+            label = (f"#{run_id} {info.mode}" + (f" ×{info.workers}" if info.mode != "serial"
+                                                 else "") + f" · {cell.key.label}")
+            self.workspace.add_run(RunRecord(run_id, label, fingerprint, run), pairs)
+            ids.append(run_id)
+        self.runner.show_runs(ids)
+        self.cellRunsShown.emit()
+        return ids

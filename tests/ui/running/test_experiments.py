@@ -138,6 +138,14 @@ def test_a_tiny_map_draws_cells_and_a_click_loads_that_workload(qtbot, window):
     spec = window.workspace.settings.spec
     assert (spec.kernel, spec.chunksize, spec.mode) == ("builtin", 20, "processes")
     assert window.findings.title() == f"Leverage cell: {key.label}"
+    # ... and the cell's own serial and processes runs, whole, as timelines
+    cell_runs = [r for r in window.workspace.history.records if key.label in r.label]
+    assert [r.mode for r in cell_runs] == ["serial", "processes"]
+    assert [r.result for r in cell_runs] == list(cell.runs)
+    assert all(np.array_equal(r.result.results, np.gcd(*window.workspace.pairs.T))
+               for r in cell_runs)
+    assert window.chart_tabs.currentWidget() is window.chart
+    assert window.runs.model().rowCount() >= 2
     # one undoable step, like other pair loads
     window.editor.undo_stack.undo()
     assert np.array_equal(window.workspace.pairs, before)
