@@ -8,6 +8,8 @@
    reported apart (target: dask ≤ 1.3× the processes wall time);
 2. the seed pairs (brute force): dask ×2 against serial, interleaved;
 3. cancel: from ``Run.cancel`` until the run has returned (target ≤ 1 s);
+   with a control interleaved: bare Dask (``Client.map`` of the same
+   chunks, same cluster, no gcdapp), the floor the dask mode can reach;
 4. the GUI's longest event-loop stall during a 1,000,000-pair dask run
    (a 10 ms QTimer probe, as in bench_gui.py; target ≤ 50 ms).
 """
@@ -27,6 +29,25 @@ def _median(values: list[float]) -> float:
     return statistics.median(values)
 
 
+def _bare_euclid(chunk):
+    """The control's task: euclid over one chunk, numpy in and out, nothing
+    of gcdapp's (no timing, no stop flag, no outcome tuple)."""
+    import numpy as np
+
+    from gcdapp.core.kernels import euclid
+
+    flat = iter(chunk.ravel().tolist())
+    return np.fromiter(map(euclid, zip(flat, flat)), dtype=np.int64, count=len(chunk))
+
+
+def _bare_dask(client, chunks) -> float:
+    """Dask alone on the same cluster and chunks: every chunk in one
+    ``Client.map``, then gather: the floor gcdapp's dask mode can reach."""
+    t0 = time.perf_counter()
+    client.gather(client.map(_bare_euclid, chunks, pure=False))
+    return time.perf_counter() - t0
+
+
 def walls(rounds: int) -> None:
     from gcdapp.core.backends import dask as dask_backend
     from gcdapp.core.engine import Run, run_pairs
@@ -41,12 +62,15 @@ def walls(rounds: int) -> None:
     first = run_pairs(pairs[:1000], dask_spec)  # starts the cluster
     print(f"local cluster (2 workers) started in {first.info.cluster.start_s:.2f} s, "
           "once, not in the walls below")
-    out: dict[str, list[float]] = {"dask": [], "processes": []}
+    client = next(c for c in dask_backend._clusters.values() if c.local).client
+    chunks = [pairs[i:i + 10_000].copy() for i in range(0, len(pairs), 10_000)]
+    out: dict[str, list[float]] = {"dask": [], "processes": [], "bare": []}
     for _ in range(rounds):
         for name, spec in (("dask", dask_spec), ("processes", proc_spec)):
             result = run_pairs(pairs, spec)
             assert result.status == "completed", result.error
             out[name].append(result.wall_s)
+        out["bare"].append(_bare_dask(client, chunks))
     d, p = _median(out["dask"]), _median(out["processes"])
     ratios = [a / b for a, b in zip(out["dask"], out["processes"])]
     print(f"1,000,000 euclid pairs, tasks of 10,000, {rounds} interleaved rounds:")
@@ -56,6 +80,10 @@ def walls(rounds: int) -> None:
           f"max {max(out['processes']):.3f})")
     print(f"  dask / processes: {d / p:.2f}× of the medians; per round median "
           f"{_median(ratios):.2f}×  (target ≤ 1.3×)")
+    b = _median(out["bare"])
+    print(f"  control, bare Dask (one Client.map of the 100 chunks, same cluster): median "
+          f"{b:.3f} s (min {min(out['bare']):.3f}) = {b / p:.2f}× processes; "
+          f"gcdapp's dask mode {d / b:.2f}× the bare Dask")
 
     seed = {"dask": [], "serial": []}
     for _ in range(rounds):
