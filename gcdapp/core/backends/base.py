@@ -131,6 +131,14 @@ class Backend:
         engine's own ``run_chunk`` / ``run_packed``."""
         return None
 
+    def submit_calls(self, executor: Executor, fn, arg_lists: list[tuple]) -> list[Future]:
+        """Submit ``fn(*args)`` for each of ``arg_lists`` (the calls
+        :meth:`chunk_call` made for one refill), in order; their futures.
+        The default submits them one by one; a backend whose submissions
+        cost a round trip each (Dask: one graph update per call) sends them
+        as one."""
+        return [executor.submit(fn, *args) for args in arg_lists]
+
     def clock_offset_ns(self, pid: int, thread: str) -> int:
         """The clock offset of the worker that reported ``(pid, thread)``:
         its ``perf_counter_ns`` minus this process's (0 on this machine)."""

@@ -171,6 +171,18 @@ _LOCAL_CONFIG = {
 }
 
 
+#: The niceness of the local cluster's worker processes (POSIX; the window
+#: and the scheduler in this process stay at 0). Measured on 2 cores during a
+#: 1M-pair run from the window: the longest GUI stall 127 ms at 0, 54 ms at 5.
+LOCAL_WORKER_NICENESS = 5
+
+
+def _worker_priority_plugin():
+    from gcdapp.core.backends.dask_task import WorkerPriority
+
+    return WorkerPriority
+
+
 def _start_local(workers: int, dashboard: bool) -> _Cluster:
     import dask
     from distributed import Client, LocalCluster
@@ -195,6 +207,10 @@ def _start_local(workers: int, dashboard: bool) -> _Cluster:
         # (which runs in this process and would handle every byte twice).
         client = Client(cluster, timeout=LOCAL_START_TIMEOUT_S, direct_to_workers=True)
         client.wait_for_workers(workers, timeout=LOCAL_START_TIMEOUT_S)
+        # Below the window in the CPU's queue: on a machine the workers fill,
+        # the GUI thread (and this process's scheduler) still get their turn.
+        client.register_plugin(_worker_priority_plugin()(LOCAL_WORKER_NICENESS),
+                               name="gcdapp-worker-priority")
     except BaseException:
         cluster.close()
         raise
@@ -346,6 +362,16 @@ class DaskBackend(Backend):
             return run_dask_chunk, (begin, chunk.copy(), reference, token)
 
         return call
+
+    def submit_calls(self, executor, fn, arg_lists):
+        """One ``Client.map`` for the whole refill: a single graph update
+        for the scheduler, not one per task (measured here on 100 tasks of
+        160 kB: 0.43 s one by one, 0.18 s in maps of 8)."""
+        if executor._shutdown:
+            raise RuntimeError("cannot schedule new futures after shutdown")
+        futures = executor._client.map(fn, *zip(*arg_lists), **executor._kwargs)
+        executor._futures.update(futures)
+        return [executor._wrap_future(future) for future in futures]
 
     def max_inflight(self, workers):
         return max(32, workers * 8)

@@ -17,6 +17,7 @@ from array import array
 from time import perf_counter_ns
 
 import numpy as np
+from distributed.diagnostics.plugin import WorkerPlugin
 
 from gcdapp.core.tasks import install_kernel, run_chunk
 
@@ -86,6 +87,22 @@ def run_dask_chunk(begin: int, chunk: np.ndarray, reference, token: str) -> tupl
             pass  # beyond 64 bits: a list of Python ints
     outcome[5] = _lane(worker.address, worker.state.nthreads)
     return tuple(outcome)
+
+
+class WorkerPriority(WorkerPlugin):
+    """Gives each worker process of gcdapp's local cluster the niceness
+    ``niceness`` (absolute, so setting it again changes nothing); a worker
+    its nanny restarts gets it too. Nothing where the OS has no niceness."""
+
+    def __init__(self, niceness: int):
+        self.niceness = niceness
+
+    def setup(self, worker) -> None:
+        if hasattr(os, "setpriority"):
+            try:
+                os.setpriority(os.PRIO_PROCESS, 0, self.niceness)
+            except OSError:
+                pass
 
 
 def stop_run(token: str) -> None:

@@ -195,6 +195,9 @@ class Scheduler:
         if room <= 0 or self._cancel.is_set() or self._submit_refused:
             return
         chunk_call = self._chunk_call
+        if chunk_call is not None:  # the backend ships the chunks its own way
+            self._submit_calls(executor, chunk_call, next_task, room)
+            return
         small = size == 1 and pairs.dtype == np.int64 and chunk_call is None
         if small:  # one numpy call for the refill, not one per task
             block = pairs[next_task : next_task + room].tolist()
@@ -206,15 +209,9 @@ class Scheduler:
                 break
             begin = next_task * size
             end = min(n_pairs, begin + size)
-            chunk = (None if chunk_call is not None else
-                     [tuple(block[i])] if small else encode_chunk(pairs[begin:end]))
+            chunk = [tuple(block[i])] if small else encode_chunk(pairs[begin:end])
             try:
-                if chunk_call is not None:  # the backend ships it its own way
-                    fn, args = chunk_call(begin, pairs[begin:end])
-                    sent = perf_counter_ns()
-                    future = submit(fn, *args)
-                    inflight[future] = (begin, end, sent, 0, 0)
-                elif packed:  # step 1, timed: the engine pickles the arguments
+                if packed:  # step 1, timed: the engine pickles the arguments
                     t0 = perf_counter_ns()
                     data = dumps((begin, chunk), protocol)
                     sent = perf_counter_ns()
@@ -232,6 +229,32 @@ class Scheduler:
             future.add_done_callback(on_done)
             next_task += 1
         self._next_task = next_task
+
+    def _submit_calls(self, executor: Executor, chunk_call, next_task: int, room: int) -> None:
+        """A refill of ``room`` tasks from ``next_task`` on, built by the
+        backend's ``chunk_call`` and handed to it all at once."""
+        info = self._info
+        size, n_pairs, pairs = info.chunksize, info.n_pairs, self._collector.pairs
+        ranges, arg_lists, fn = [], [], None
+        for task in range(next_task, next_task + room):
+            begin = task * size
+            end = min(n_pairs, begin + size)
+            fn, args = chunk_call(begin, pairs[begin:end])
+            ranges.append((begin, end))
+            arg_lists.append(args)
+        sent = perf_counter_ns()
+        try:
+            futures = self._backend.submit_calls(executor, fn, arg_lists)
+        except self._failure_types:
+            # A worker died: the tasks in flight report it through their futures.
+            self._submit_refused = True
+            return
+        inflight, on_done = self._inflight, self._on_done
+        for (begin, end), future in zip(ranges, futures):
+            inflight[future] = (begin, end, sent, 0, 0)
+        for future in futures:  # (all in flight first: _on_done compares with it)
+            future.add_done_callback(on_done)
+        self._next_task = next_task + len(futures)
 
     def _take(self, executor: Executor, future: Future, sent: tuple, arrived_ns: int):
         """Collect one finished task (``sent``: its entry of ``_inflight``,

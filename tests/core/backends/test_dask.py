@@ -4,6 +4,7 @@ listening sockets, and a scheduler that cannot be reached."""
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
 import time
@@ -100,6 +101,31 @@ def test_chunks_travel_as_int64_arrays_and_results_come_back_as_arrays(seed_run)
     assert isinstance(results, np.ndarray) and results.dtype == np.int64
     assert results.tolist() == [6, 7, 3] * 20
     assert outcome[5] in seed_run.info.cluster.workers  # its lane: the worker's address
+
+
+def test_a_refill_goes_to_the_scheduler_as_one_map_and_keeps_the_task_prefix(seed_run):
+    from gcdapp.core.kernels import get_kernel
+
+    backend = backends.get("dask").for_spec(RunSpec(mode="dask", workers=2))
+    backend.attach(2)
+    executor = backend.create(2, None, get_kernel("euclid").func)
+    call = backend.chunk_call(get_kernel("euclid").func)
+    pairs = np.array([[12, 18], [21, 14], [9, 6], [7, 5]], dtype=np.int64)
+    calls = [call(begin, pairs[begin:begin + 2]) for begin in (0, 2)]
+    futures = backend.submit_calls(executor, calls[0][0], [args for _, args in calls])
+    outcomes = [future.result(timeout=30) for future in futures]
+    assert [o[0] for o in outcomes] == [0, 2]  # in the order given
+    assert [o[1].tolist() for o in outcomes] == [[6, 7], [3, 1]]
+    assert all(f.key.startswith(dask_backend.TASK_PREFIX) for f in executor._futures)
+    assert len(executor._futures) == 2  # cancel on stop finds them
+
+
+@pytest.mark.skipif(not hasattr(os, "getpriority"), reason="no niceness on this OS")
+def test_the_local_clusters_workers_run_below_this_process_priority(seed_run):
+    with Client(seed_run.info.cluster.scheduler, timeout=10) as client:
+        niceness = client.run(os.getpriority, os.PRIO_PROCESS, 0)
+    assert set(niceness.values()) == {dask_backend.LOCAL_WORKER_NICENESS}
+    assert os.getpriority(os.PRIO_PROCESS, 0) < dask_backend.LOCAL_WORKER_NICENESS
 
 
 def test_nothing_listens_beyond_loopback_nor_on_the_dashboard_port(seed_run):
