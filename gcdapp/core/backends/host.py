@@ -124,11 +124,14 @@ def _wait_dead(psutil, processes, timeout: float) -> None:
 def start_host(python: str, env: dict[str, str], *args: str) -> subprocess.Popen:
     """A host process of ``python`` in its own session (process group),
     waiting for its start record."""
-    return subprocess.Popen(
+    process = subprocess.Popen(
         [python, "-s", "-m", "gcdapp.core.host.server", *args],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         bufsize=0, env=env, start_new_session=True, close_fds=True,
     )
+    for stream in (process.stdin, process.stdout):
+        protocol.enlarge_pipe(stream.fileno())
+    return process
 
 
 #: Spare hosts started by :meth:`HostBackend.prepare`, ended at exit.
