@@ -144,56 +144,85 @@ def enlarge_pipe(fd: int, size: int = PIPE_SIZE) -> None:
 
 
 class RecordReader:
-    """Reads records from a file descriptor, buffering what it has read."""
+    """Reads records from a file descriptor, buffering what it has read.
+
+    Reads land straight in one buffer (as many records at once as the pipe
+    holds), parsed where they lie: each payload is copied once, into the
+    bytes it is unpickled from, and the buffer is neither grown nor shrunk
+    per record (a growing ``bytearray`` would copy and page-fault its way
+    through every megabyte)."""
 
     def __init__(self, fd: int, peer: str = "the other side"):
         self.fd = fd
         self.peer = peer
-        self._buffer = bytearray()
-        # Reads land in one scratch buffer (no megabyte allocated per read),
-        # as many records at once as the pipe holds.
-        self._scratch = bytearray(_READ_SIZE) if hasattr(os, "readv") else None
+        self._data = bytearray(_READ_SIZE)
+        self._start = 0  # the first unread byte
+        self._end = 0  # one past the last byte read
 
     def _fill(self, size: int) -> bool:
-        """Read until the buffer holds ``size`` bytes; False at end of stream."""
-        buffer, scratch = self._buffer, self._scratch
-        while len(buffer) < size:
-            if scratch is None:
-                chunk = os.read(self.fd, max(_READ_SIZE, size - len(buffer)))
-                if not chunk:
-                    return False
-                buffer += chunk
-                continue
-            count = os.readv(self.fd, [scratch])
+        """Read until the buffer holds ``size`` unread bytes; False at end of
+        stream."""
+        while self._end - self._start < size:
+            data, start, end = self._data, self._start, self._end
+            if len(data) - start < size or end == len(data):
+                # Make room: the unread bytes to the front (a record's tail,
+                # rarely much), and a buffer big enough for the record.
+                unread = end - start
+                if len(data) < size:
+                    grown = bytearray(max(size, 2 * len(data)))
+                    grown[:unread] = data[start:end]
+                    self._data = data = grown
+                else:
+                    data[:unread] = data[start:end]
+                self._start, self._end = 0, unread
+            with memoryview(self._data) as view:
+                count = os.readv(self.fd, [view[self._end:]]) if _READV else \
+                    _read_into(self.fd, view[self._end:])
             if not count:
                 return False
-            with memoryview(scratch) as view:
-                buffer += view[:count]
+            self._end += count
         return True
+
+    def _unread(self) -> memoryview:
+        return memoryview(self._data)[self._start : self._end]
 
     def read(self) -> tuple | None:
         """The next record; None at a clean end of the stream (between
         records); ProtocolError for anything else."""
-        buffer = self._buffer
         complete = self._fill(HEADER_SIZE)
-        head = bytes(buffer[: len(MAGIC)])
-        if head != MAGIC[: len(head)]:
-            raise ProtocolError(f"{self.peer} sent something that is not a gcdapp record: "
-                                f"{_shown(buffer)}")
-        if not complete:
-            if not buffer:
-                return None
-            raise ProtocolError(f"{self.peer}'s output ended in the middle of a record")
-        (size,) = _LENGTH.unpack_from(buffer, len(MAGIC))
-        if size > MAX_PAYLOAD:
-            raise ProtocolError(f"{self.peer} announced a record of {size:,} bytes, over the "
-                                f"limit of {MAX_PAYLOAD:,}: {_shown(buffer)}")
+        start = self._start
+        with self._unread() as unread:
+            head = bytes(unread[: len(MAGIC)])
+            if head != MAGIC[: len(head)]:
+                raise ProtocolError(f"{self.peer} sent something that is not a gcdapp "
+                                    f"record: {_shown(unread)}")
+            if not complete:
+                if not len(unread):
+                    return None
+                raise ProtocolError(f"{self.peer}'s output ended in the middle of a record")
+            (size,) = _LENGTH.unpack_from(unread, len(MAGIC))
+            if size > MAX_PAYLOAD:
+                raise ProtocolError(f"{self.peer} announced a record of {size:,} bytes, over "
+                                    f"the limit of {MAX_PAYLOAD:,}: {_shown(unread)}")
         if not self._fill(HEADER_SIZE + size):
             raise ProtocolError(f"{self.peer}'s output ended in the middle of a record")
-        with memoryview(buffer) as view:  # one copy of the payload, not two
-            payload = bytes(view[HEADER_SIZE : HEADER_SIZE + size])
-        del buffer[: HEADER_SIZE + size]
+        start = self._start
+        with memoryview(self._data) as view:  # one copy of the payload
+            payload = bytes(view[start + HEADER_SIZE : start + HEADER_SIZE + size])
+        self._start = start + HEADER_SIZE + size
+        if self._start == self._end:
+            self._start = self._end = 0
         try:
             return decode_payload(payload)
         except ProtocolError as exc:
             raise ProtocolError(f"{self.peer} sent {exc}") from None
+
+
+_READV = hasattr(os, "readv")
+
+
+def _read_into(fd: int, view: memoryview) -> int:
+    """``os.readv`` where there is none: a read, copied in."""
+    chunk = os.read(fd, len(view))
+    view[: len(chunk)] = chunk
+    return len(chunk)
