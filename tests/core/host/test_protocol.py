@@ -151,3 +151,20 @@ def test_write_parts_sends_every_part_in_order_through_a_pipe_it_overfills(pipe)
     assert reader.read() is None
     thread.join()
     assert got == records
+
+
+def _pipe_size(fd: int) -> int:
+    import fcntl
+
+    return fcntl.fcntl(fd, fcntl.F_GETPIPE_SZ)
+
+
+@pytest.mark.skipif(not hasattr(__import__("fcntl"), "F_GETPIPE_SZ"),
+                    reason="pipe sizes are Linux's F_SETPIPE_SZ")
+def test_enlarge_pipe_gives_a_pipe_the_hosts_size_within_the_systems_limit(pipe):
+    r, w = pipe
+    with open("/proc/sys/fs/pipe-max-size") as limit:
+        wanted = min(protocol.PIPE_SIZE, int(limit.read()))
+    assert _pipe_size(w) < wanted  # (the default: 64 kB)
+    protocol.enlarge_pipe(w)
+    assert _pipe_size(r) >= wanted
