@@ -23,7 +23,10 @@ Wall times are the engine's (``RunResult.wall_s``: from before the pool,
 here the host, is started until every worker has stopped), so a host's
 start-up counts against it. Each round runs both contenders back to back,
 alternating which goes first (A B, B A, ...); the figure is the median of
-the per-round ratios, with the median wall times beside it. The machine's
+the per-round ratios, with the median wall times beside it. Runs are half
+a second apart, so that the spare host a host run starts as it ends (an
+interpreter and its fork server) does not start inside the next contender's
+run. The machine's
 speed drifts: compare the ratios, not the seconds.
 """
 
@@ -32,6 +35,7 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -48,15 +52,22 @@ def _wall(pairs, **spec) -> float:
     return result.wall_s
 
 
+#: Seconds between two runs: a host run's stop starts the next spare host
+#: (an interpreter and its fork server: ~0.1 s of CPU), which would otherwise
+#: land inside whichever contender runs next on these 2 cores.
+SETTLE_S = 0.5
+
+
 def interleaved(rounds: int, *runs) -> list[list[float]]:
     """Wall times of each of ``runs``, ``rounds`` each, in rounds whose
-    order alternates (A B C, C B A, ...)."""
+    order alternates (A B C, C B A, ...), :data:`SETTLE_S` apart."""
     times: list[list[float]] = [[] for _ in runs]
     for i in range(rounds):
         order = list(range(len(runs)))
         if i % 2:
             order.reverse()
         for k in order:
+            time.sleep(SETTLE_S)
             times[k].append(runs[k]())
     return times
 

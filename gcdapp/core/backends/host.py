@@ -75,19 +75,28 @@ def _signal_text(returncode: int) -> str:
     return f"exit code {returncode}"
 
 
-def kill_tree(pid: int, *, alive: bool = True) -> None:
+def _psutil():
+    try:
+        import psutil
+    except ImportError:  # psutil is a dependency; the group kill still holds
+        return None
+    return psutil
+
+
+def kill_tree(pid: int, *, alive: bool = True, wait: bool = True) -> list:
     """SIGKILL the process group ``pid`` leads and, while ``pid`` itself is
     ``alive`` (not yet reaped: its pid cannot have been reused), every
-    descendant psutil can see (one that started its own session)."""
+    descendant psutil can see (one that started its own session).
+
+    ``wait``: until each descendant has ended; else they are returned, for
+    :func:`wait_dead` (none can run any more: SIGKILL is not waited for)."""
     descendants = []
     psutil = None
     if alive:
+        psutil = _psutil()
         try:
-            import psutil
-
-            descendants = psutil.Process(pid).children(recursive=True)
-        except ImportError:  # psutil is a dependency; the group kill still holds
-            psutil = None
+            if psutil is not None:
+                descendants = psutil.Process(pid).children(recursive=True)
         except Exception:  # gone meanwhile
             descendants = []
     try:
@@ -99,8 +108,18 @@ def kill_tree(pid: int, *, alive: bool = True) -> None:
             child.kill()
         except Exception:  # gone already
             pass
-    if psutil is not None and descendants:
-        _wait_dead(psutil, descendants, timeout=1.0)
+    if not wait:
+        return descendants
+    wait_dead(descendants)
+    return []
+
+
+def wait_dead(processes, timeout: float = 1.0) -> None:
+    """Wait until each of ``processes`` (psutil's, from :func:`kill_tree`)
+    has ended."""
+    psutil = _psutil() if processes else None
+    if psutil is not None:
+        _wait_dead(psutil, processes, timeout=timeout)
 
 
 def _wait_dead(psutil, processes, timeout: float) -> None:
@@ -124,11 +143,14 @@ def _wait_dead(psutil, processes, timeout: float) -> None:
 def start_host(python: str, env: dict[str, str], *args: str) -> subprocess.Popen:
     """A host process of ``python`` in its own session (process group),
     waiting for its start record."""
-    return subprocess.Popen(
+    process = subprocess.Popen(
         [python, "-s", "-m", "gcdapp.core.host.server", *args],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         bufsize=0, env=env, start_new_session=True, close_fds=True,
     )
+    for stream in (process.stdin, process.stdout):
+        protocol.enlarge_pipe(stream.fileno())
+    return process
 
 
 #: Spare hosts started by :meth:`HostBackend.prepare`, ended at exit.
@@ -348,9 +370,18 @@ class HostExecutor(Executor):
         with self._lock:
             idle = not self._pending
         if not already:
+            if idle and not (kill or cancel_futures):
+                # A clean end: every outcome is in, so the host and its group
+                # are killed now (SIGKILL: none of them runs another
+                # instruction) and reaped in the background: the run does not
+                # wait for the kernel to tear down processes that can no
+                # longer run.
+                left = kill_tree(self._proc.pid, alive=self._proc.poll() is None, wait=False)
+                threading.Thread(target=self._reap, args=(left,), name="host-reap",
+                                 daemon=True).start()
+                return
             if kill or cancel_futures or idle:
-                # Every outcome is in (or none is wanted): nothing in the host
-                # is worth waiting for, so it ends at once, with its group.
+                # No outcome is wanted: it ends at once, with its group.
                 self._kill()
             else:
                 try:
@@ -359,7 +390,19 @@ class HostExecutor(Executor):
                 except (BrokenHost, subprocess.TimeoutExpired):
                     pass
                 self._kill()  # whatever is left of its group
-        if wait or kill or cancel_futures:
+        self._finish(wait or kill or cancel_futures)
+
+    def _reap(self, killed: list) -> None:
+        """After a clean end's kill: wait for what was killed, and finish."""
+        wait_dead(killed)
+        try:
+            self._proc.wait(timeout=5.0)
+        except subprocess.TimeoutExpired:
+            pass
+        self._finish(True)
+
+    def _finish(self, join: bool) -> None:
+        if join:
             for thread in self._threads:
                 thread.join(timeout=5.0)
         with self._lock:
@@ -474,6 +517,7 @@ class HostBackend(Backend):
         spare sits idle on its stdin and ends when this process does."""
         if not self.capabilities.available:
             return
+        _psutil()  # imported now, not in the first run's stop
         self._prepared = self._method(start_method) or ""
         self._start_spare()
 

@@ -61,6 +61,22 @@ def interpreter_pool_class():
     return InterpreterPoolExecutor
 
 
+def _enlarge_pool_pipes(executor) -> None:
+    """Give the pool's own pipes (tasks out, outcomes back) the host's pipe
+    size, so that a chunk's 160 kB goes to a worker in one write, not in
+    three waits for it to read. Where the pool keeps them elsewhere (another
+    Python's ``concurrent.futures``), they stay as they are."""
+    from gcdapp.core.host.protocol import enlarge_pipe
+
+    for queue_name, end in (("_call_queue", "_writer"), ("_result_queue", "_reader")):
+        connection = getattr(getattr(executor, queue_name, None), end, None)
+        try:
+            fd = connection.fileno()
+        except Exception:
+            continue
+        enlarge_pipe(fd)
+
+
 def make_executor(mode: str, workers: int, start_method: str | None, kernel) -> cf.Executor:
     """The executor for ``mode``; ``kernel`` is a ``(module, qualname)``
     reference (:func:`gcdapp.core.tasks.kernel_reference`)."""
@@ -93,8 +109,10 @@ def make_executor(mode: str, workers: int, start_method: str | None, kernel) -> 
         context = multiprocessing.get_context(method)
         if method == "forkserver":
             context.set_forkserver_preload(FORKSERVER_PRELOAD)
-        return cf.ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                                      initializer=tasks.install_kernel, initargs=(kernel,))
+        executor = cf.ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                                          initializer=tasks.install_kernel, initargs=(kernel,))
+        _enlarge_pool_pipes(executor)
+        return executor
     pool = interpreter_pool_class()
     for function in (tasks.install_kernel, *FUNCTIONS.values()):
         check_sendable(function.__module__, f"function {function.__qualname__}")

@@ -18,6 +18,7 @@ host (:meth:`gcdapp.core.backends.host.HostBackend.prepare`) has it ready.
 
 from __future__ import annotations
 
+import importlib
 import os
 import queue
 import sys
@@ -32,7 +33,10 @@ _STOP = object()
 
 
 class Writer:
-    """Sends records from any thread, in the order they are handed over."""
+    """Sends records from any thread, in the order they are handed over.
+
+    Records are pickled on the thread that hands them over; the writer
+    thread sends every record waiting at once, in one ``writev``."""
 
     def __init__(self, fd: int):
         self._fd = fd
@@ -42,23 +46,35 @@ class Writer:
 
     def send(self, record: tuple) -> None:
         try:
-            data = protocol.encode(record)
+            parts = protocol.encode_parts(record)
         except Exception as exc:  # an outcome that cannot be pickled
             if record[0] != "done":
                 raise
-            data = protocol.encode(("raised", record[1], "error",
-                                    f"{type(exc).__name__}: {exc}"))
-        self._queue.put(data)
+            parts = protocol.encode_parts(("raised", record[1], "error",
+                                           f"{type(exc).__name__}: {exc}"))
+        self._queue.put(parts)
 
     def _loop(self) -> None:
+        get, waiting = self._queue.get, self._queue.empty
         while True:
-            data = self._queue.get()
-            if data is _STOP:
+            item = get()
+            stop = item is _STOP
+            parts: list = [] if stop else list(item)
+            size = 0 if stop else len(item[1])
+            while not stop and size < protocol.WRITE_BATCH and not waiting():
+                item = get()
+                if item is _STOP:
+                    stop = True
+                else:
+                    parts += item
+                    size += len(item[1])
+            if parts:
+                try:
+                    protocol.write_parts(self._fd, parts)
+                except OSError:  # the parent went away
+                    os._exit(3)
+            if stop:
                 return
-            try:
-                protocol.write_all(self._fd, data)
-            except OSError:  # the parent went away
-                os._exit(3)
 
     def close(self) -> None:
         self._queue.put(_STOP)
@@ -69,6 +85,8 @@ def _private_pipes() -> tuple[int, int]:
     """Move the protocol to private descriptors; fd 0 becomes /dev/null and
     fd 1 a copy of stderr."""
     proto_in, proto_out = os.dup(0), os.dup(1)  # not inheritable
+    for fd in (proto_in, proto_out):
+        protocol.enlarge_pipe(fd)
     devnull = os.open(os.devnull, os.O_RDONLY)
     os.dup2(devnull, 0)
     os.close(devnull)
@@ -148,9 +166,15 @@ def serve(proto_in: int, proto_out: int) -> int:
 
 
 def _prepare(argv: list[str]) -> None:
-    """``--prepare=forkserver``: start this interpreter's fork server now, with
-    the task modules preloaded, while the host waits as a spare for its run."""
+    """What a spare host does while it waits for its run, so that the run
+    does not pay for it: observe this interpreter (its configuration is read
+    once and kept), import the kernels and, with ``--prepare=forkserver``,
+    the process pool and start this interpreter's fork server, with the
+    task modules preloaded."""
+    observe()
+    importlib.import_module("gcdapp.core.kernels")
     if "--prepare=forkserver" in argv:
+        import concurrent.futures.process  # noqa: F401  (what the pool needs)
         import multiprocessing
         from multiprocessing import forkserver
 

@@ -59,3 +59,21 @@ def test_threads_in_a_host_run_the_installed_kernel():
     finally:
         executor.shutdown()
     assert list(outcome[1]) == [6, 1] and outcome[5].startswith("gcd-thread")
+
+
+@pytest.mark.skipif(not hasattr(__import__("fcntl"), "F_GETPIPE_SZ"),
+                    reason="pipe sizes are Linux's F_SETPIPE_SZ")
+def test_a_process_pools_own_pipes_get_the_hosts_pipe_size():
+    import fcntl
+
+    from gcdapp.core.host import protocol
+
+    # (no task submitted: the pipes exist before any worker does)
+    executor = make_executor("processes", 2, "spawn", ("gcdapp.core.kernels", "euclid"))
+    try:
+        with open("/proc/sys/fs/pipe-max-size") as limit:
+            wanted = min(protocol.PIPE_SIZE, int(limit.read()))
+        for fd in (executor._call_queue._writer.fileno(), executor._result_queue._reader.fileno()):
+            assert fcntl.fcntl(fd, fcntl.F_GETPIPE_SZ) >= wanted
+    finally:
+        executor.shutdown(wait=True)

@@ -121,3 +121,50 @@ def test_encode_refuses_a_record_over_the_limit(monkeypatch):
     monkeypatch.setattr(protocol, "MAX_PAYLOAD", 100)
     with pytest.raises(ValueError, match="over the limit of 100"):
         encode(("done", 1, b"x" * 200))
+
+
+def test_records_bigger_than_the_readers_buffer_round_trip_among_small_ones(pipe):
+    r, w = pipe
+    big = ("submit", 1, "run_packed", (bytes(range(256)) * (3 * protocol._READ_SIZE // 256),))
+    records = [("bye",), big, ("done", 2, [1, 2]), big, ("bye",)]
+    thread = _feed(w, b"".join(map(encode, records)), 100_000)
+    reader = RecordReader(r, "host")
+    got = [reader.read() for _ in records]
+    assert reader.read() is None
+    thread.join()
+    assert got == records
+
+
+def test_write_parts_sends_every_part_in_order_through_a_pipe_it_overfills(pipe):
+    r, w = pipe
+    records = [("done", i, bytes([i % 256]) * (i * 997 % 50_000)) for i in range(700)]
+    parts = [part for record in records for part in protocol.encode_parts(record)]
+    assert b"".join(parts) == b"".join(map(encode, records))
+
+    def run():
+        protocol.write_parts(w, parts)  # > 512 parts, far more than the pipe holds
+        os.close(w)
+    thread = threading.Thread(target=run)
+    thread.start()
+    reader = RecordReader(r, "host")
+    got = [reader.read() for _ in records]
+    assert reader.read() is None
+    thread.join()
+    assert got == records
+
+
+def _pipe_size(fd: int) -> int:
+    import fcntl
+
+    return fcntl.fcntl(fd, fcntl.F_GETPIPE_SZ)
+
+
+@pytest.mark.skipif(not hasattr(__import__("fcntl"), "F_GETPIPE_SZ"),
+                    reason="pipe sizes are Linux's F_SETPIPE_SZ")
+def test_enlarge_pipe_gives_a_pipe_the_hosts_size_within_the_systems_limit(pipe):
+    r, w = pipe
+    with open("/proc/sys/fs/pipe-max-size") as limit:
+        wanted = min(protocol.PIPE_SIZE, int(limit.read()))
+    assert _pipe_size(w) < wanted  # (the default: 64 kB)
+    protocol.enlarge_pipe(w)
+    assert _pipe_size(r) >= wanted

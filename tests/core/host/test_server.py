@@ -105,3 +105,51 @@ def test_the_end_of_its_input_ends_the_host(host):
     proc.stdin.close()
     assert reader.read() == ("bye",)
     assert proc.wait(timeout=30) == 0
+
+
+def test_the_writer_sends_what_several_threads_hand_it_in_each_ones_order():
+    import threading
+
+    from gcdapp.core.host.server import Writer
+
+    r, w = os.pipe()
+    writer = Writer(w)
+    payload = b"x" * 150_000  # together far more than a pipe holds
+
+    def hand_over(thread: int):
+        for i in range(50):
+            writer.send(("done", thread * 1000 + i, payload[: 1000 * i]))
+    threads = [threading.Thread(target=hand_over, args=(k,)) for k in range(4)]
+    reader = protocol.RecordReader(r, "writer")
+    for thread in threads:
+        thread.start()
+    got = [reader.read() for _ in range(200)]
+    for thread in threads:
+        thread.join()
+    writer.close()
+    os.close(w)
+    assert reader.read() is None
+    os.close(r)
+    for k in range(4):
+        mine = [record for record in got if record[1] // 1000 == k]
+        assert mine == [("done", k * 1000 + i, payload[: 1000 * i]) for i in range(50)]
+
+
+def test_a_record_that_cannot_be_pickled_is_sent_as_the_tasks_error():
+    from gcdapp.core.host.server import Writer
+
+    r, w = os.pipe()
+    writer = Writer(w)
+    writer.send(("done", 3, threading_lock()))
+    writer.close()
+    os.close(w)
+    record = protocol.RecordReader(r, "writer").read()
+    os.close(r)
+    assert record[:3] == ("raised", 3, "error")
+    assert "TypeError" in record[3] and "lock" in record[3]
+
+
+def threading_lock():
+    import threading
+
+    return threading.Lock()
