@@ -115,10 +115,21 @@ class Sampler:
         return "\n".join(lines)
 
 
-def window_map(app, save: str | None = None, diagnose: int = 0) -> dict:
+def window_map(app, save: str | None = None, diagnose: int = 0,
+               in_process: bool = False) -> dict:
+    """``in_process``: the map runs on the coordinator thread itself (as
+    before it moved to a child process), for a side-by-side comparison."""
     from PySide6.QtCore import QElapsedTimer, QTimer
 
     from gcdapp.ui import MainWindow
+    from gcdapp.ui.running import experiments as experiments_module
+
+    if in_process:
+        from gcdapp.core.leverage import LeverageMap
+        experiments_module.LeverageMapProcess = LeverageMap
+    else:
+        from gcdapp.core.leverage_process import LeverageMapProcess
+        experiments_module.LeverageMapProcess = LeverageMapProcess
 
     window = MainWindow()
     window.resize(1280, 800)
@@ -270,6 +281,9 @@ def main() -> None:
                         help="sample every thread's stack every 2 ms and explain each "
                              "stall over MS (at most 50) ms")
     parser.add_argument("--no-bare", action="store_true", help="skip the bare maps")
+    parser.add_argument("--in-process", action="store_true",
+                        help="instead of the bare maps, window maps run on the coordinator "
+                             "thread itself (as before the child process), interleaved")
     args = parser.parse_args()
     from gcdapp.core.system import usable_cores
     from gcdapp.ui.app import create_application
@@ -278,7 +292,7 @@ def main() -> None:
     print(f"Python {platform.python_version()}, {usable_cores()} usable cores, "
           f"QT_QPA_PLATFORM={os.environ.get('QT_QPA_PLATFORM', '(default)')}; "
           f"{args.rounds} rounds, window and bare interleaved")
-    windows, bares = [], []
+    windows, bares, inproc = [], [], []
     for r in range(args.rounds):
         first_window = r % 2 == 0
         for side in (("window", "bare") if first_window else ("bare", "window")):
@@ -292,6 +306,12 @@ def main() -> None:
                       f"{m['ticks']} ticks); {m['updates']} updates, {m['redraws']} redraws, "
                       f"slowest update {m['progress_ms']:.1f} ms, slowest redraw "
                       f"{m['redraw_ms']:.1f} ms; stalls over 50 ms: {m['stalls']}", flush=True)
+            elif args.in_process:
+                m = window_map(app, None, args.diagnose, in_process=True)
+                inproc.append(m)
+                print(f"  round {r + 1} window, map in process: {m['total']:.1f} s; longest "
+                      f"stall {m['worst_gap']:.0f} ms (99th pct {m['p99_gap']:.0f} ms); "
+                      f"stalls over 50 ms: {m['stalls']}", flush=True)
             elif not args.no_bare:
                 bares.append(bare_map())
                 print(f"  round {r + 1} bare:   {bares[-1]:.1f} s", flush=True)
@@ -303,7 +323,14 @@ def main() -> None:
     print(f"default leverage map from the window: median {med_w:.1f} s over {len(windows)} "
           f"(target ≤ 60 s on 2 cores); bare median {med_b:.1f} s; window/bare "
           f"{med_w / med_b:.3f}×")
-    print(f"longest event-loop stall in any round: {worst:.0f} ms (target ≤ 50 ms)")
+    print(f"longest event-loop stall in any round: {worst:.0f} ms (target ≤ 50 ms); "
+          f"median of the rounds' longest "
+          f"{statistics.median(m['worst_gap'] for m in windows):.0f} ms")
+    if inproc:
+        print(f"map in process on the coordinator thread: longest stall in any round "
+              f"{max(m['worst_gap'] for m in inproc):.0f} ms, median of the rounds' longest "
+              f"{statistics.median(m['worst_gap'] for m in inproc):.0f} ms, median total "
+              f"{statistics.median(m['total'] for m in inproc):.1f} s")
     print(f"finding: {windows[-1]['finding']}")
     sweeps(app, args.sweep_rounds)
 

@@ -29,7 +29,7 @@ from gcdapp.core import backends
 from gcdapp.core.engine import RunSetupError
 from gcdapp.core.findings import cell_findings, leverage_findings, sweep_findings
 from gcdapp.core.generate import generate_pairs
-from gcdapp.core.leverage import LeverageMap
+from gcdapp.core.leverage_process import LeverageMapProcess
 from gcdapp.core.leverage_result import CellKey, LeverageResult
 from gcdapp.core.sweep import Sweep, default_workers
 from gcdapp.core.sweep_result import SweepResult
@@ -166,7 +166,7 @@ class ExperimentController(QObject):
             return False
         try:
             if params is None:
-                lmap = LeverageMap()
+                lmap = LeverageMapProcess()
             else:
                 start_method = None
                 spec = self.workspace.settings.spec
@@ -174,7 +174,7 @@ class ExperimentController(QObject):
                     backends.names() else None
                 if caps is not None and spec.start_method in caps.start_methods:
                     start_method = spec.start_method
-                lmap = LeverageMap(params.digits, params.chunksizes, params.kernels,
+                lmap = LeverageMapProcess(params.digits, params.chunksizes, params.kernels,
                                    params.mode, rounds=params.rounds,
                                    start_method=start_method)
         except RunSetupError as exc:
