@@ -80,6 +80,8 @@ class LeverageMapProcess:
     POLL_S = 0.05
 
     def __init__(self, *args, observer: LeverageObserver | None = None, **kwargs):
+        if len(args) > 4:  # LeverageMap's fifth positional argument is the observer
+            observer, args = args[4], args[:4]
         # Built here too: it checks every value (RunSetupError) and answers
         # keys, progress and the map so far before the child reports.
         self._local = LeverageMap(*args, **kwargs)
