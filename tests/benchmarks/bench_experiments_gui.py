@@ -20,6 +20,15 @@
   measured by ``tests/benchmarks/bench_sweep.py`` (the window runs that very
   :class:`~gcdapp.core.sweep.Sweep`).
 
+- ``--in-process``: instead of the bare map, the window's map run on the
+  coordinator thread itself (as before it moved to a child process,
+  :mod:`gcdapp.core.leverage_process`), interleaved with the child-process
+  one: the stalls of both, side by side.
+- ``--diagnose MS``: a thread samples every thread's stack every 2 ms; each
+  stall over MS ms is printed with the GUI thread's own CPU time in it and
+  the stacks around the sampler's longest gap (a gap: no thread of this
+  process could run Python), and so are the run's longest gaps.
+
 ``--save`` writes the last window's session (with its map) for a screenshot.
 """
 
