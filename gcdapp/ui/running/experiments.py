@@ -5,7 +5,10 @@ The controller builds a :class:`~gcdapp.core.sweep.Sweep` or a
 settings and what its dialog asked (building checks everything: a problem
 is shown in the message strip and nothing starts), and runs it as a job of
 the run controller, on the same coordinator thread as runs (Cancel stops
-it, keeping every finished point or cell). While it runs it routes: the
+it, keeping every finished point or cell). A map is measured in a child
+process (:class:`~gcdapp.core.leverage_process.LeverageMapProcess`), which
+the coordinator thread only waits for: in process, its Python work held the
+GIL the GUI thread needs, and the window stalled. While it runs it routes: the
 experiment so far to the workspace (which keeps the last sweep and the last
 map, so sessions and autosave keep them too) and on to its chart, whose
 redraws are throttled; the progress and the time left to the status bar;
