@@ -5,7 +5,10 @@ The controller builds a :class:`~gcdapp.core.sweep.Sweep` or a
 settings and what its dialog asked (building checks everything: a problem
 is shown in the message strip and nothing starts), and runs it as a job of
 the run controller, on the same coordinator thread as runs (Cancel stops
-it, keeping every finished point or cell). While it runs it routes: the
+it, keeping every finished point or cell). A map is measured in a child
+process (:class:`~gcdapp.core.leverage_process.LeverageMapProcess`), which
+the coordinator thread only waits for: in process, its Python work held the
+GIL the GUI thread needs, and the window stalled. While it runs it routes: the
 experiment so far to the workspace (which keeps the last sweep and the last
 map, so sessions and autosave keep them too) and on to its chart, whose
 redraws are throttled; the progress and the time left to the status bar;
@@ -30,7 +33,7 @@ from gcdapp.core.engine import RunSetupError
 from gcdapp.core.findings import cell_findings, leverage_findings, sweep_findings
 from gcdapp.core.generate import generate_pairs
 from gcdapp.core.history import RunRecord
-from gcdapp.core.leverage import LeverageMap
+from gcdapp.core.leverage_process import LeverageMapProcess
 from gcdapp.core.pairs import pairs_fingerprint
 from gcdapp.core.leverage_result import CellKey, LeverageResult
 from gcdapp.core.sweep import Sweep, default_workers
@@ -170,7 +173,7 @@ class ExperimentController(QObject):
             return False
         try:
             if params is None:
-                lmap = LeverageMap()
+                lmap = LeverageMapProcess()
             else:
                 start_method = None
                 spec = self.workspace.settings.spec
@@ -178,7 +181,7 @@ class ExperimentController(QObject):
                     backends.names() else None
                 if caps is not None and spec.start_method in caps.start_methods:
                     start_method = spec.start_method
-                lmap = LeverageMap(params.digits, params.chunksizes, params.kernels,
+                lmap = LeverageMapProcess(params.digits, params.chunksizes, params.kernels,
                                    params.mode, rounds=params.rounds,
                                    start_method=start_method)
         except RunSetupError as exc:
