@@ -129,6 +129,10 @@ class LeverageMapProcess:
         if self._started:
             raise RuntimeError("a LeverageMap executes once; build a new one")
         self._started = True
+        if self._cancelled:  # cancelled before it began: no process to start
+            self._local.observer = self.observer
+            self._local.cancel()
+            return self._local.execute()
         ctx = multiprocessing.get_context("spawn")  # never fork a GUI process
         parent, child = ctx.Pipe()
         proc = ctx.Process(target=_child_main, args=(child, self._args, self._kwargs),
