@@ -238,9 +238,12 @@ class RunCoordinator(QObject):
         self._worker.moveToThread(self._thread)
         self._submit.connect(self._worker.execute)
         for name in ("jobStarted", "runStarted", "poolReady", "tasksCompleted", "runFinished",
-                     "jobFailed", "warmingUp", "experimentStep", "experimentProgressed",
-                     "experimentFinished"):
+                     "jobFailed", "warmingUp", "experimentStep", "experimentProgressed"):
             getattr(self._worker, name).connect(getattr(self, name))
+        # Held until the job ends, so that whoever hears an experiment finish
+        # finds the coordinator idle (its thread stopped, a new job startable).
+        self._finished_experiment: tuple | None = None
+        self._worker.experimentFinished.connect(self._on_experiment_finished)
         self._worker.jobFinished.connect(self._on_job_finished)
         self._worker.jobFailed.connect(self._on_job_failed)
         app = QCoreApplication.instance()
@@ -292,9 +295,16 @@ class RunCoordinator(QObject):
         self._thread.wait()
         self._busy = False
 
+    @Slot(str, object)
+    def _on_experiment_finished(self, kind: str, result) -> None:
+        self._finished_experiment = (kind, result)
+
     @Slot(bool)
     def _on_job_finished(self, all_completed: bool) -> None:
         self._stop_thread()
+        finished, self._finished_experiment = self._finished_experiment, None
+        if finished is not None:
+            self.experimentFinished.emit(*finished)
         self.jobFinished.emit(all_completed)
 
     @Slot(str)
