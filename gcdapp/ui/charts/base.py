@@ -21,7 +21,7 @@ A subclass builds its items in :meth:`PlotChart._build`, extends
 from __future__ import annotations
 
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QPointF
+from PySide6.QtCore import QEvent, QPointF, QTimer
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QToolTip
 
@@ -63,6 +63,26 @@ class PlotChart(pg.PlotWidget):
         self._apply_palette()
 
     # -- for subclasses ---------------------------------------------------
+
+    # -- throttled redraws (charts of a result that grows while it runs) -----
+    def _throttle_redraws(self, interval_ms: int) -> None:
+        """Draw the latest result given to :meth:`_show_latest` at most every
+        ``interval_ms``, in the subclass's ``_redraw`` (which reads
+        ``self._result``)."""
+        self._result = None
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(interval_ms)
+        self._timer.timeout.connect(self._redraw)
+
+    def _show_latest(self, result, now: bool) -> None:
+        """Keep ``result`` to draw: within the interval, or at once with ``now``."""
+        self._result = result
+        if now:
+            self._timer.stop()
+            self._redraw()
+        elif not self._timer.isActive():
+            self._timer.start()
 
     def _build(self, item: pg.PlotItem) -> None:
         """Add the chart's items and state (called once, from ``__init__``)."""

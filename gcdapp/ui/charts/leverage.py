@@ -20,7 +20,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QPointF, Qt, Signal, Slot
 from PySide6.QtGui import QColor
 
 from gcdapp.core.leverage_result import BREAK_EVEN, CellKey, LeverageCell, LeverageResult
@@ -116,12 +116,8 @@ class LeverageChart(PlotChart):
         self._title: str | None = None
         self._rows: list[tuple[str, int]] = []
         self._cols: list[int] = []
-        self._result: LeverageResult | None = None
         self._drawn: LeverageResult | None = None
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(REDRAW_MS)
-        self._timer.timeout.connect(self._redraw)
+        self._throttle_redraws(REDRAW_MS)
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self.scene().sigMouseClicked.connect(self._on_mouse_clicked)
         self.redraws = 0
@@ -131,12 +127,7 @@ class LeverageChart(PlotChart):
     def show_map(self, result: LeverageResult | None, now: bool = False) -> None:
         """Show ``result`` (None: nothing); drawn within :data:`REDRAW_MS`,
         or at once with ``now``."""
-        self._result = result
-        if now:
-            self._timer.stop()
-            self._redraw()
-        elif not self._timer.isActive():
-            self._timer.start()
+        self._show_latest(result, now)
 
     def clear(self) -> None:
         self.show_map(None, now=True)

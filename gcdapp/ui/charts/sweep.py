@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, Qt, QTimer, Slot
+from PySide6.QtCore import QPointF, Qt, Slot
 
 from gcdapp.core.sweep_result import WIDE_CI, SweepPoint, SweepResult
 from gcdapp.ui.charts.base import PlotChart
@@ -101,12 +101,8 @@ class SweepChart(PlotChart):
                                                  "anchors": [(1, 1), (1, 1)]})
         self._cores.setVisible(False)
         item.addItem(self._cores, ignoreBounds=True)
-        self._result: SweepResult | None = None
         self._drawn: SweepResult | None = None
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(REDRAW_MS)
-        self._timer.timeout.connect(self._redraw)
+        self._throttle_redraws(REDRAW_MS)
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self.redraws = 0  # how many times it drew (tests and benchmarks)
 
@@ -115,12 +111,7 @@ class SweepChart(PlotChart):
     def show_sweep(self, result: SweepResult | None, now: bool = False) -> None:
         """Show ``result`` (None: nothing); drawn within :data:`REDRAW_MS`,
         or at once with ``now``."""
-        self._result = result
-        if now:
-            self._timer.stop()
-            self._redraw()
-        elif not self._timer.isActive():
-            self._timer.start()
+        self._show_latest(result, now)
 
     def clear(self) -> None:
         self.show_sweep(None, now=True)
